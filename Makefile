@@ -1,0 +1,42 @@
+# The kit's top-level Makefile.  See README.md.
+#   make                  build every lab for this machine (or ARCH=aarch64|armv7)
+#   make lab-4            build lab 4 and run its guided demo
+#   make test [LAB=4]     run the tests (scripts/test.sh); closing line "N passed, N failed, N skipped"
+#   make measure          scripts/measure.sh: results/<machine-id>/ for this machine
+#   make asm              .s at -O0 and -O2 for every architecture whose compiler is installed
+#   make clean            remove build/
+#   SAN=thread|address|undefined   sanitizer builds in build/<arch>-<san>/
+KIT_TOP := $(CURDIR)
+include common/arch.mk
+
+LAB_DIRS := $(sort $(wildcard labs/[0-9][0-9]-*))
+DIRS := common $(LAB_DIRS)
+lab_dir = $(firstword $(wildcard labs/$(shell printf %02d $(1))-*))
+
+.PHONY: all test measure asm clean $(DIRS)
+all: $(DIRS)
+$(DIRS):
+	@$(MAKE) --no-print-directory -C $@ ARCH=$(ARCH) $(if $(SAN),SAN=$(SAN))
+
+lab-%:
+	@d='$(call lab_dir,$*)'; [ -n "$$d" ] || { echo "make: no lab $* (labs: $(LAB_DIRS))" >&2; exit 2; }; \
+	$(MAKE) --no-print-directory -C $$d demo ARCH=$(ARCH) $(if $(SAN),SAN=$(SAN))
+
+test:
+	@ARCH=$(ARCH) scripts/test.sh $(LAB)
+
+measure:
+	@ARCH=$(ARCH) scripts/measure.sh $(LAB)
+
+ASM_ARCHES := x86_64 aarch64 armv7
+asm:
+	@for a in $(ASM_ARCHES); do \
+	  cc=$$($(MAKE) -s -C common print-env ARCH=$$a | sed -n "s/.*KIT_CC='\([^']*\)'.*/\1/p"); \
+	  if command -v $$cc >/dev/null 2>&1; then \
+	    for d in $(DIRS); do $(MAKE) --no-print-directory -s -C $$d asm ARCH=$$a || exit 1; done; \
+	    echo "asm: $$a -> build/$$a/<lab>/asm/"; \
+	  else echo "asm: skip $$a ($$cc not installed)"; fi; \
+	done
+
+clean:
+	rm -rf build

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* ---- errors --------------------------------------------------------------- */
 
@@ -118,6 +119,32 @@ static inline void kit_sleep_ns(uint64_t ns)
         ;
 }
 static inline void kit_sleep_ms(uint64_t ms) { kit_sleep_ns(ms * 1000000u); }
+
+/* kit_watchdog(seconds, what): start a detached thread that, if the process is
+ * still running after `seconds`, prints "prog: watchdog: <what> still running
+ * after N s: hung" on stderr and _exit(124)s (124 = timeout(1)'s "timed out").
+ * For the broken-on-purpose programs that can hang, so every program ends by itself. */
+struct kit_watchdog_arg { unsigned seconds; const char *what; };
+static inline void *kit_watchdog_main(void *p)
+{
+    struct kit_watchdog_arg *a = p;
+    kit_sleep_ns((uint64_t)a->seconds * 1000000000u);
+    fprintf(stderr, "%s: watchdog: %s still running after %u s: hung\n",
+            program_invocation_short_name, a->what, a->seconds);
+    _exit(124);
+}
+static inline void kit_watchdog(unsigned seconds, const char *what)
+{
+    static struct kit_watchdog_arg a;
+    pthread_t t;
+    pthread_attr_t attr;
+    a.seconds = seconds;
+    a.what = what;
+    KIT_PT(pthread_attr_init(&attr));
+    KIT_PT(pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED));
+    KIT_PT(pthread_create(&t, &attr, kit_watchdog_main, &a));
+    KIT_PT(pthread_attr_destroy(&attr));
+}
 
 /* ---- deterministic PRNGs ---------------------------------------------------- */
 

@@ -1,7 +1,8 @@
 # lab.mk - the rules every lab Makefile includes.
 #
 # A lab Makefile sets PROGS (one program a file: prog.c) and, per program,
-# optional prog_EXTRA (module .c files it links) and prog_LDLIBS, then
+# optional prog_EXTRA (module .c files it links), prog_DEPS (other files it
+# includes) and prog_LDLIBS, then
 # includes this file.  `make -C labs/NN-name` then works on its own.
 #
 #   make                 build the lab's programs into build/<arch>[-<san>]/<lab>/
@@ -29,7 +30,7 @@ $(BIN):
 	@mkdir -p $@
 
 .SECONDEXPANSION:
-$(BIN)/%: %.c $$($$*_EXTRA) $(HEADERS) | $(BIN)
+$(BIN)/%: %.c $$($$*_EXTRA) $$($$*_DEPS) $(HEADERS) | $(BIN)
 	$(CC) $(KIT_CFLAGS) $(CPPFLAGS) $(CFLAGS) -o $@ $< $($*_EXTRA) $(KIT_LDFLAGS) $(LDFLAGS) $($*_LDLIBS) $(LDLIBS)
 
 ASM_DIR := $(KIT_TOP)/build/$(ARCH)/$(LAB)/asm

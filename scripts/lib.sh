@@ -60,4 +60,6 @@ kit_check() {
 }
 
 # kit_say TEXT: a demo's one-line explanation, set off from program output.
-kit_say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+kit_say() {
+    if [ -t 1 ]; then printf '\n\033[1m== %s\033[0m\n' "$*"; else printf '\n== %s\n' "$*"; fi
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# demo.sh - lab 4's guided tour (what `make lab-4` runs): every program of the
+# chapter in the book's order, one line of explanation before each, the racy
+# ones under their watchdog, helgrind's verdicts when valgrind is installed,
+# and a summary at the end.  About a minute on a 2-core machine.
+set -u
+cd "$(dirname "$0")" || exit 1
+. ../../scripts/lib.sh
+kit_env .
+TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
+SUMMARY=()
+note() { SUMMARY+=("$(printf '%-20s %s' "$1" "$2")"); }
+run() { # run PROG ARGS...: show the command, run it (through qemu when cross), return its status
+    echo "\$ $*"
+    # shellcheck disable=SC2086
+    timeout -k 5 120 $KIT_RUN "$KIT_BIN/$1" "${@:2}"
+}
+helgrind_verdict() { # PROG ARGS...: helgrind's summary line and the first race it reports
+    if ! kit_have valgrind; then echo "(valgrind not available for ARCH=$KIT_ARCH: skipped)"; return; fi
+    echo "\$ valgrind --tool=helgrind --history-level=full $*"
+    timeout -k 5 120 valgrind --tool=helgrind --history-level=full --log-file="$TMP/hg.txt" "$KIT_BIN/$1" "${@:2}" >/dev/null 2>&1
+    grep -m1 -A9 'Possible data race' "$TMP/hg.txt" | sed 's/^==[0-9]*== /  /' | grep -v 'helgrind-.*\.so\|start_thread\|clone'
+    grep 'ERROR SUMMARY' "$TMP/hg.txt" | sed 's/^==[0-9]*== /  /'
+    note "helgrind $1" "$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1 errors/p' "$TMP/hg.txt")"
+}
+[ "$KIT_NATIVE" = 1 ] || echo "Running ARCH=$KIT_ARCH binaries under qemu-user: qemu runs ARM code with this host's memory ordering and speed, so nothing here is an ARM result."
+
+kit_say "1. rc_race --replay: the book's schedule of two threads on Rc's plain counter (ch. 4.2)"
+run rc_race --replay
+kit_say "2. rc_race: the same race for real - two threads clone and drop a plain refcount 10^6 times each"
+run rc_race | tee "$TMP/out"; note rc_race "$(sed -n 's/.*: \(LOST UPDATES\|correct this time, by luck\)$/\1/p' "$TMP/out")"
+kit_say "3. arc_count: the fix - an atomic count (relaxed clone, release drop + acquire fence), like Arc"
+run arc_count | tee "$TMP/out"; note arc_count "$(sed -n 's/.*(expected 1): //p' "$TMP/out")"
+
+kit_say "4. ring_racy (data_race00): a ring shared with no synchronization; 3 runs - fails, hangs or passes by luck"
+for i in 1 2 3; do
+    run ring_racy --seconds 3; rc=$?
+    case $rc in 0) o="passed (lucky)";; 101) o="assertion failed";; 124) o="hung";; *) o="exit $rc";; esac
+    echo "  -> run $i: $o"; note "ring_racy run $i" "$o"
+done
+kit_say "5. helgrind sees the race on every run, even one whose assertion passed"
+helgrind_verdict ring_racy
+kit_say "6. ring_racy_checked (data_race01): the writer checks the slot it fills is empty"
+run ring_racy_checked --seconds 3; rc=$?
+case $rc in 0) o="passed (lucky)";; 101) o="assertion failed";; 124) o="hung";; *) o="exit $rc";; esac
+note ring_racy_checked "$o"
+
+perf_run() { # PROG: run under perf stat (software events work even in VMs) when available
+    if kit_have perf && perf stat -e task-clock true >/dev/null 2>&1; then
+        echo "\$ perf stat -e task-clock,context-switches $1"
+        perf stat -e task-clock,context-switches -o "$TMP/perf.txt" "$KIT_BIN/$1" | tee "$TMP/out"
+        grep -E 'task-clock|context-switches|elapsed' "$TMP/perf.txt"
+        note "$1" "$(awk '/context-switches/{gsub(",","",$1); printf "%s context switches", $1}' "$TMP/perf.txt"), $(sed -n 's/^METRIC elapsed_s \([0-9.]*\).*/\1 s/p' "$TMP/out")"
+    else
+        run "$1" | tee "$TMP/out"
+        note "$1" "$(sed -n 's/^METRIC elapsed_s \([0-9.]*\).*/\1 s/p' "$TMP/out")"
+    fi
+}
+kit_say "7. ring_mutex (data_race02): one pthread mutex; 10^6 reads in order (book: 0.509 s, 8,005 context switches)"
+perf_run ring_mutex
+kit_say "8. helgrind on ring_mutex: clean (short run; valgrind serializes threads)"
+helgrind_verdict ring_mutex --reads 5000
+kit_say "9. ring_chan (data_race03): a bounded channel of 10; ~2 x 10^6/10 context switches (book: 200,011)"
+perf_run ring_chan
+kit_say "10. helgrind on ring_chan: clean"
+helgrind_verdict ring_chan --reads 20000
+
+kit_say "Summary"
+printf '  %s\n' "${SUMMARY[@]}"
+echo "Next: labs/04-sync-send/README.md explains what to look for; scripts/measure.sh 4 records the numbers."

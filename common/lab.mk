@@ -46,6 +46,7 @@ $(ASM_DIR)/%.O2.s: %.c $(HEADERS)
 print-env:
 	@echo "KIT_TOP='$(KIT_TOP)' KIT_LAB='$(LAB)' KIT_ARCH='$(ARCH)' KIT_SAN='$(SAN)'"
 	@echo "KIT_BIN='$(BIN)' KIT_RUN='$(RUN)' KIT_NATIVE='$(KIT_NATIVE)' KIT_CC='$(CC)'"
+	@echo "KIT_CFLAGS='$(KIT_CFLAGS) $(CPPFLAGS) $(CFLAGS)'"
 
 demo: all
 	@KIT_TOP='$(KIT_TOP)' ARCH='$(ARCH)' ./demo.sh

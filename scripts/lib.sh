@@ -36,10 +36,11 @@ kit_run() {
 }
 
 # kit_valgrind SECS TOOL LOG PROG [ARGS...]: run under valgrind --tool=TOOL,
-# valgrind's own report in LOG, program output in $KIT_OUT.
+# valgrind's own report in LOG, program output in $KIT_OUT.  --fair-sched: a
+# program that yields while holding a lock can otherwise starve under valgrind.
 kit_valgrind() {
     local secs=$1 tool=$2 log=$3 prog=$4; shift 4
-    timeout -k 5 "$secs" valgrind --tool="$tool" --log-file="$log" "$KIT_BIN/$prog" "$@" >"$KIT_OUT" 2>&1
+    timeout -k 5 "$secs" valgrind --tool="$tool" --fair-sched=try --log-file="$log" "$KIT_BIN/$prog" "$@" >"$KIT_OUT" 2>&1
 }
 
 # ---- test reporting: one line per check, tallied in $KIT_TALLY --------------

@@ -17,8 +17,8 @@ run() { # run PROG ARGS...: show the command, run it (through qemu when cross), 
 }
 helgrind_verdict() { # PROG ARGS...: helgrind's summary line and the first race it reports
     if ! kit_have valgrind; then echo "(valgrind not available for ARCH=$KIT_ARCH: skipped)"; return; fi
-    echo "\$ valgrind --tool=helgrind --history-level=full $*"
-    timeout -k 5 120 valgrind --tool=helgrind --history-level=full --log-file="$TMP/hg.txt" "$KIT_BIN/$1" "${@:2}" >/dev/null 2>&1
+    echo "\$ valgrind --tool=helgrind --fair-sched=try --history-level=full $*"
+    timeout -k 5 120 valgrind --tool=helgrind --fair-sched=try --history-level=full --log-file="$TMP/hg.txt" "$KIT_BIN/$1" "${@:2}" >/dev/null 2>&1
     grep -m1 -A9 'Possible data race' "$TMP/hg.txt" | sed 's/^==[0-9]*== /  /' | grep -v 'helgrind-.*\.so\|start_thread\|clone'
     grep 'ERROR SUMMARY' "$TMP/hg.txt" | sed 's/^==[0-9]*== /  /'
     note "helgrind $1" "$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1 errors/p' "$TMP/hg.txt")"

@@ -13,14 +13,25 @@
 
 static volatile size_t refcount = 1; /* main's own reference */
 static uint64_t iters;
+static pthread_barrier_t start; /* all threads begin together, so they overlap */
 
 static void *clone_and_drop(void *arg)
 {
     (void)arg;
-    for (uint64_t i = 0; i < iters; i++)
-        refcount = refcount + 1; /* Rc::clone: LOAD, ADD 1, STORE */
-    for (uint64_t i = 0; i < iters; i++)
-        refcount = refcount - 1; /* drop(Rc): LOAD, SUB 1, STORE */
+    kit_barrier_wait(&start);
+    /* The pause between LOAD and STORE stands for the work a thread does with
+     * the value in its register (the book's "A keeps working"): it widens the
+     * window the race needs, so lost updates show even on a busy machine. */
+    for (uint64_t i = 0; i < iters; i++) {
+        size_t tmp = refcount; /* Rc::clone: LOAD */
+        kit_cpu_relax();
+        refcount = tmp + 1;    /* ADD 1, STORE */
+    }
+    for (uint64_t i = 0; i < iters; i++) {
+        size_t tmp = refcount; /* drop(Rc): LOAD */
+        kit_cpu_relax();
+        refcount = tmp - 1;    /* SUB 1, STORE */
+    }
     return NULL;
 }
 
@@ -82,11 +93,13 @@ int main(int argc, char **argv)
            "synchronization (a data race: undefined behaviour)\n", (unsigned long long)a.threads);
     fflush(stdout);
     iters = a.iters;
+    kit_barrier_init(&start, (unsigned)a.threads);
     pthread_t t[64];
     for (uint64_t i = 0; i < a.threads; i++)
         kit_thread_create(&t[i], clone_and_drop, NULL);
     for (uint64_t i = 0; i < a.threads; i++)
         kit_thread_join(t[i]);
+    kit_barrier_destroy(&start);
     long long got = (long long)refcount; /* below 0 it wrapped: print it signed */
     printf("refcount = %lld after %llu threads x %llu clones and drops (expected 1): %s\n", got,
            (unsigned long long)a.threads, (unsigned long long)a.iters,

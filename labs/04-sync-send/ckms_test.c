@@ -1,0 +1,169 @@
+/* ckms_test - CKMS (ckms.c) against the quantiles 0.7 crate's test vectors
+ * (notes 4.8.8, each verified against the real crate) and, for long random
+ * streams, against the eps rank bound.  Prints "ok ..." / "FAIL ..." lines. */
+#include "ckms.h"
+#include "kit.h"
+
+static int failures;
+
+static void check(int pass, const char *what, const char *detail)
+{
+    printf("%s %s%s%s\n", pass ? "ok" : "FAIL", what, pass ? "" : ": ", pass ? "" : detail);
+    failures += !pass;
+}
+
+/* "0:v 0.25:v ..." for the six quantiles telem prints. */
+static void six(const struct ckms *c, char *out, size_t n)
+{
+    static const double qs[] = { 0.0, 0.25, 0.5, 0.75, 0.9, 0.99 };
+    size_t used = 0;
+    out[0] = '\0';
+    for (int i = 0; i < 6; i++) {
+        size_t r;
+        uint32_t v;
+        KIT_CHECK(ckms_query(c, qs[i], &r, &v) == 0);
+        used += (size_t)snprintf(out + used, n - used, "%s%g:%u", i ? " " : "", qs[i], v);
+    }
+}
+
+static void vec_six(double eps, const uint32_t *xs, size_t n, const char *want, const char *what)
+{
+    struct ckms c;
+    char got[256];
+    ckms_init(&c, eps);
+    for (size_t i = 0; i < n; i++)
+        KIT_CHECK(ckms_insert(&c, xs[i]) == 0);
+    six(&c, got, sizeof got);
+    check(strcmp(got, want) == 0, what, got);
+    ckms_free(&c);
+}
+
+struct qr { double q; size_t rank; uint32_t value; };
+
+static void vec_range(double eps, uint32_t from, uint32_t to, const struct qr *want, size_t nq,
+                      size_t want_len, const char *what)
+{
+    struct ckms c;
+    char detail[256] = "";
+    int pass = 1;
+    ckms_init(&c, eps);
+    for (uint32_t x = from; x <= to; x++)
+        KIT_CHECK(ckms_insert(&c, x) == 0);
+    if (want_len && c.len != want_len) {
+        pass = 0;
+        snprintf(detail, sizeof detail, "stored %zu samples, want %zu", c.len, want_len);
+    }
+    for (size_t i = 0; i < nq && pass; i++) {
+        size_t r;
+        uint32_t v;
+        KIT_CHECK(ckms_query(&c, want[i].q, &r, &v) == 0);
+        if (r != want[i].rank || v != want[i].value) {
+            pass = 0;
+            snprintf(detail, sizeof detail, "q%g -> (%zu,%u), want (%zu,%u)", want[i].q, r, v,
+                     want[i].rank, want[i].value);
+        }
+    }
+    check(pass, what, detail);
+    ckms_free(&c);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* For a stream of n values, every quantile q's answer v must have a true rank
+ * (any position v occupies in the sorted stream) within eps*n of q*n. */
+static void bound_property(uint64_t seed, int kind, double eps, size_t n, char *detail, size_t dn, int *pass)
+{
+    uint32_t *xs = malloc(n * sizeof *xs);
+    KIT_CHECK(xs != NULL);
+    uint64_t st = seed;
+    struct ckms c;
+    ckms_init(&c, eps);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t r = kit_splitmix64(&st);
+        xs[i] = kind == 0 ? (uint32_t)r : kind == 1 ? (uint32_t)(r % 100) : kind == 2 ? (uint32_t)i
+                                                                            : (uint32_t)(n - i);
+        KIT_CHECK(ckms_insert(&c, xs[i]) == 0);
+    }
+    qsort(xs, n, sizeof *xs, cmp_u32);
+    for (int k = 0; k <= 100 && *pass; k++) {
+        double q = k / 100.0;
+        size_t r;
+        uint32_t v;
+        KIT_CHECK(ckms_query(&c, q, &r, &v) == 0);
+        /* ranks of v in the sorted stream: [lo, hi] (1-based) */
+        size_t lo = 0, hi;
+        while (lo < n && xs[lo] < v)
+            lo++;
+        hi = lo;
+        while (hi < n && xs[hi] == v)
+            hi++;
+        double target = q * (double)n, err = eps * (double)n;
+        double dist = target < (double)lo + 1 ? (double)lo + 1 - target : target > (double)hi ? target - (double)hi : 0;
+        if (hi == lo || dist > err + 1) {
+            *pass = 0;
+            snprintf(detail, dn, "seed %" PRIu64 " kind %d eps %g n %zu: q %g -> %u at ranks [%zu,%zu], off by %.0f > %.0f",
+                     seed, kind, eps, n, q, v, lo + 1, hi, dist, err);
+        }
+    }
+    ckms_free(&c);
+    free(xs);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
+    opterr = 0;
+    int o;
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (o == 'h') {
+            puts("usage: ckms_test\nCKMS (ckms.c) against the quantiles 0.7 crate's vectors and the eps rank bound.");
+            return 0;
+        }
+        kit_bad_option(argc, argv);
+    }
+    kit_no_operands(argc, argv);
+
+    static const uint32_t a10[] = { 10 }, a10_55[] = { 10, 55 }, mix[] = { 10, 55, 100, 100, 3 };
+    vec_six(0.01, a10, 1, "0:10 0.25:10 0.5:10 0.75:10 0.9:10 0.99:10", "book: eps 0.01, insert 10");
+    vec_six(0.01, a10_55, 2, "0:10 0.25:10 0.5:10 0.75:55 0.9:55 0.99:55", "book: eps 0.01, insert 10, 55");
+    vec_six(0.01, mix, 5, "0:3 0.25:3 0.5:55 0.75:100 0.9:100 0.99:100", "crate: eps 0.01, insert 10 55 100 100 3");
+    static const struct qr r1000[] = { { 0, 1, 1 }, { 0.25, 252, 252 }, { 0.5, 504, 504 }, { 0.75, 754, 754 },
+                                       { 0.9, 904, 904 }, { 0.99, 997, 997 }, { 1.0, 322, 1000 } };
+    vec_range(0.01, 1, 1000, r1000, 7, 322, "crate: eps 0.01, insert 1..=1000: 322 samples, ranks as the crate");
+    static const struct qr d1[] = { { 0, 1, 1 }, { 0.998, 998, 998 }, { 0.999, 999, 999 }, { 1.0, 1000, 1000 } };
+    vec_range(0.001, 1, 1000, d1, 4, 0, "crate doc-test: eps 0.001, insert 1..=1000");
+    static const struct qr d2[] = { { 0, 1, 0 }, { 0.998, 998, 997 }, { 1.0, 1000, 999 } };
+    vec_range(0.001, 0, 999, d2, 3, 0, "crate doc-test: eps 0.001, insert 0..999");
+    {
+        struct ckms c;
+        ckms_init(&c, 0.1);
+        int pass = 1;
+        for (uint32_t x = 0; x < 10; x++)
+            ckms_insert(&c, x);
+        pass = c.len == 10;
+        for (size_t i = 0; pass && i < 10; i++)
+            pass = c.s[i].v == i;
+        check(pass, "crate doc-test: eps 0.1, insert 0..9 keeps exactly [0..9]", "samples differ");
+        size_t r;
+        uint32_t v;
+        ckms_free(&c);
+        ckms_init(&c, 0.01);
+        check(ckms_query(&c, 0.5, &r, &v) == -1, "query of an empty summary fails", "returned a value");
+        ckms_free(&c);
+    }
+    static const char *kinds[] = { "uniform", "duplicates (0..99)", "ascending", "descending" };
+    for (int kind = 0; kind < 4; kind++) {
+        char detail[256] = "", what[128];
+        int pass = 1;
+        for (uint64_t seed = 1; seed <= 3 && pass; seed++)
+            bound_property(seed, kind, 0.01, 100000, detail, sizeof detail, &pass);
+        bound_property(7, kind, 0.05, 20000, detail, sizeof detail, &pass);
+        snprintf(what, sizeof what, "property: %s streams of 10^5, every 1%% quantile within eps*n ranks", kinds[kind]);
+        check(pass, what, detail);
+    }
+    return failures ? 1 : 0;
+}

@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# selftest.sh - end-to-end checks of measure.sh and compare.sh; `scripts/test.sh scripts` runs it.
+#
+# Runs `measure.sh --quick --out TMP 4` (lab 4's short commands, a minute or two) and checks
+# the files, the rows, the tool verdicts (helgrind finds ring_racy's race and nothing in
+# ring_mutex/ring_chan), n/a for unsupported perf counters, compare.sh against results/book,
+# and the usage errors.  Under ARCH=aarch64|armv7 (qemu) the perf/valgrind checks are skipped.
+set -u
+KIT_TOP=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$KIT_TOP/scripts/lib.sh"
+export LC_ALL=C
+
+M=$KIT_TOP/scripts/measure.sh C=$KIT_TOP/scripts/compare.sh
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+KIT_OUT=$tmp/out
+
+# Predicates for kit_check (shellcheck cannot see calls made through kit_check).
+# shellcheck disable=SC2317
+isnum() { local v; for v in "$@"; do [[ $v =~ ^[0-9]+(\.[0-9]+)?$ ]] || return 1; done; }
+# shellcheck disable=SC2317
+ispos() { local v; for v in "$@"; do [[ $v =~ ^[0-9]+$ ]] && [ "$v" -gt 0 ] || return 1; done; }
+# shellcheck disable=SC2317
+helps() { "$1" --help >"$KIT_OUT" 2>&1 && grep -q "$2" "$KIT_OUT"; }
+# shellcheck disable=SC2317
+rows_kept() { awk -F'\t' '$2 == "keepme" { k = 1 } $2 == "stale_run" { s = 1 } END { exit !(k && !s) }' "$1"; }
+# shellcheck disable=SC2317
+logs_short() { local f; for f in "$1"/logs/*/*.log; do [ "$(wc -l <"$f")" -le 203 ] || return 1; done; }
+# shellcheck disable=SC2317
+aligned() {   # every line of a Markdown table as long as its header line
+    awk '/^\|/ { if (!t) { w = length($0); t = 1 } else if (length($0) != w) bad = 1; next } { t = 0 } END { exit bad }' "$1"
+}
+# shellcheck disable=SC2317
+lacks() { ! grep -q -- "$2" "$1"; }
+# shellcheck disable=SC2317
+greps() { local f=$1; shift; local p; for p in "$@"; do grep -Eq -- "$p" "$f" || return 1; done; }
+
+# usage_error WHAT CMD...: exit status 2, one line on stderr, nothing on stdout.
+usage_error() {
+    local what=$1; shift
+    "$@" >"$tmp/so" 2>"$tmp/se"; local rc=$?
+    if [ "$rc" = 2 ] && [ "$(wc -l <"$tmp/se")" = 1 ] && [ ! -s "$tmp/so" ]; then kit_ok "$what"
+    else kit_fail "$what" "exit $rc, stderr: $(head -n 3 "$tmp/se")" "stdout: $(head -n 2 "$tmp/so")"; fi
+}
+usage_error "scripts measure.sh: bad option exits 2 with one line" "$M" --bogus
+usage_error "scripts measure.sh: unknown lab exits 2 with one line" "$M" --quick 99
+usage_error "scripts compare.sh: nonexistent dir exits 2 with one line" "$C" "$KIT_TOP/results/book" "$tmp/no-such-dir"
+usage_error "scripts compare.sh: bad option exits 2 with one line" "$C" --bogus "$KIT_TOP/results/book"
+kit_check "scripts measure.sh: --help exits 0 with usage" helps "$M" 'measure.sh \[--quick\]'
+kit_check "scripts compare.sh: --help exits 0 with usage" helps "$C" 'compare.sh \['
+
+
+# ---- the book's figures are well formed
+book=$KIT_TOP/results/book
+if awk -F'\t' 'NR == 1 { ok = ($0 == "lab\trun\tmetric\tvalue\tunit\ttool"); next }
+               NF != 6 || $4 !~ /^[0-9.]+$/ { ok = 0 } END { exit !(ok && NR > 20) }' "$book/results.tsv"; then
+    kit_ok "scripts results/book: results.tsv has the header and 6 numeric-valued fields a row"
+else kit_fail "scripts results/book: results.tsv malformed"; fi
+
+# ---- measure.sh --quick end to end, into a directory seeded with another lab's rows
+# (kept) and a stale lab 4 row (replaced).
+kit_env "$KIT_TOP/labs/04-sync-send"
+res=$tmp/res; mkdir -p "$res"
+printf 'lab\trun\tmetric\tvalue\tunit\ttool\n99-other\tkeepme\telapsed_s\t1.5\ts\ttime\n04-sync-send\tstale_run\telapsed_s\t9\ts\ttime\n' >"$res/results.tsv"
+t0=$(date +%s)
+timeout -k 10 400 "$M" --quick --out "$res" 4 >"$tmp/measure.log" 2>&1; rc=$?
+secs=$(( $(date +%s) - t0 ))
+if [ "$rc" = 0 ]; then kit_ok "scripts measure.sh: --quick 4 ran without failures (${secs} s)"
+else kit_fail "scripts measure.sh: --quick 4 exit $rc after ${secs} s" "$(tail -n 8 "$tmp/measure.log")"; fi
+for f in machine.txt results.tsv README.md; do
+    kit_check "scripts measure.sh: wrote $f" test -s "$res/$f"
+done
+tsv=$res/results.tsv
+[ -f "$tsv" ] || : >"$tsv"
+kit_check "scripts measure.sh: results.tsv header" test "$(head -n 1 "$tsv")" = "$(printf 'lab\trun\tmetric\tvalue\tunit\ttool')"
+kit_check "scripts measure.sh: every row has 6 fields" awk -F'\t' 'NF != 6 { exit 1 }' "$tsv"
+kit_check "scripts measure.sh: other labs' rows kept, the lab's stale rows replaced" rows_kept "$tsv"
+
+# val RUN METRIC TOOL: the value of that row (empty when missing).
+val() { awk -F'\t' -v r="$1" -v m="$2" -v t="$3" '$1 == "04-sync-send" && $2 == r && $3 == m && $6 == t { v = $4 } END { print v }' "$tsv"; }
+for r in ring_mutex ring_chan; do
+    n=$(awk -F'\t' -v r="$r" '$2 == r && $6 == "self"' "$tsv" | wc -l)
+    kit_check "scripts measure.sh: $r METRIC lines collected (tool self, $n rows)" test "$n" -gt 0
+    e=$(val "$r" elapsed_s time); [ -n "$e" ] || e=$(val "$r" elapsed_s perf)
+    kit_check "scripts measure.sh: $r elapsed_s is a number ($e)" isnum "$e"
+done
+
+perf_ok=0
+if kit_have perf && perf stat -e task-clock true >/dev/null 2>&1; then perf_ok=1; fi
+if [ "$perf_ok" = 1 ]; then
+    for r in ring_mutex ring_chan; do
+        cs=$(val "$r" context_switches perf); tc=$(val "$r" task_clock_ms perf)
+        kit_check "scripts measure.sh: $r perf rows (task-clock $tc ms, $cs context switches)" isnum "$tc" "$cs"
+    done
+    cyc=$(val ring_mutex cycles perf); ipc=$(val ring_mutex ipc perf)
+    if perf stat -x, -e cycles true 2>&1 >/dev/null | grep -q '^<not'; then
+        kit_check "scripts measure.sh: unsupported cycles counter recorded as n/a (cycles '$cyc', ipc '$ipc')" \
+            test "$cyc" = n/a -a "$ipc" = n/a
+        kit_check "scripts measure.sh: README shows n/a for unsupported counters" grep -q '| *n/a *|' "$res/README.md"
+    else
+        kit_check "scripts measure.sh: cycles counter is a number ($cyc) and ipc computed ($ipc)" isnum "$cyc" "$ipc"
+    fi
+else
+    kit_skip "scripts measure.sh: perf rows and n/a counters" "perf not usable for ARCH=${KIT_ARCH:-?}"
+fi
+
+if kit_have valgrind; then
+    e=$(val ring_racy errors helgrind); rcx=$(val ring_racy race_contexts helgrind)
+    kit_check "scripts measure.sh: helgrind finds ring_racy's race ($e errors, $rcx race contexts)" ispos "$e" "$rcx"
+    for r in ring_mutex ring_chan; do
+        e=$(val "$r" errors helgrind)
+        kit_check "scripts measure.sh: helgrind clean on $r (errors '$e')" test "$e" = 0
+    done
+    ir=$(val ring_mutex i_refs cachegrind)
+    kit_check "scripts measure.sh: cachegrind I refs of ring_mutex ($ir)" ispos "$ir"
+    kit_check "scripts measure.sh: helgrind log kept for ring_racy" test -s "$res/logs/04-sync-send/ring_racy.helgrind.log"
+    kit_check "scripts measure.sh: helgrind logs cut to ~200 lines" logs_short "$res"
+    kit_check "scripts measure.sh: README says valgrind serializes threads" grep -q 'valgrind serializes threads' "$res/README.md"
+else
+    kit_skip "scripts measure.sh: helgrind/cachegrind verdicts" "valgrind not usable for ARCH=${KIT_ARCH:-?}"
+fi
+
+# README tables line up: every line of a table is as long as its header line.
+kit_check "scripts measure.sh: README has a lab 4 table with ring_mutex" grep -q '^| ring_mutex ' "$res/README.md"
+kit_check "scripts measure.sh: README table columns aligned" aligned "$res/README.md"
+kit_check "scripts measure.sh: machine.txt says cpu and quick mode" greps "$res/machine.txt" '^cpu: .' '^mode: quick'
+if [ "${KIT_NATIVE:-1}" != 1 ]; then
+    kit_check "scripts measure.sh: machine.txt says qemu figures are not ARM figures" greps "$res/machine.txt" 'qemu.*NOT'
+    kit_check "scripts measure.sh: README says qemu figures are not ARM figures" greps "$res/README.md" 'qemu.*NOT'
+fi
+
+# ---- compare.sh: the book against this run
+"$C" "$book" "$res" >"$KIT_OUT" 2>&1; rc=$?
+kit_check "scripts compare.sh: book vs quick run exits 0" test "$rc" = 0
+kit_check "scripts compare.sh: one column per machine" grep -q "| *book *| *res *| *res / book *|" "$KIT_OUT"
+if [ "$perf_ok" = 1 ]; then
+    kit_check "scripts compare.sh: ring_mutex context_switches with both values and a ratio" \
+        grep -Eq '^\| ring_mutex +\| context_switches +\| perf +\| count +\| +8,005 \| +[0-9,]+ \| +[0-9.e+-]+ \|$' "$KIT_OUT"
+else
+    kit_check "scripts compare.sh: book's ring_mutex context_switches, blank cell without perf" \
+        grep -Eq '^\| ring_mutex +\| context_switches +\| perf +\| count +\| +8,005 \| +\| +\|$' "$KIT_OUT"
+fi
+if [ "$perf_ok" = 1 ]; then
+    "$C" --common "$book" "$res" >"$KIT_OUT" 2>&1
+    kit_check "scripts compare.sh: --common keeps rows both have" greps "$KIT_OUT" '^\| ring_chan +\| context_switches '
+    kit_check "scripts compare.sh: --common drops rows only one has" lacks "$KIT_OUT" exit_status
+fi
+"$C" --lab 4 --metric '^elapsed_s$' "$book" "$res" >"$KIT_OUT" 2>&1
+kit_check "scripts compare.sh: --metric keeps the matching rows" greps "$KIT_OUT" '\| elapsed_s '
+kit_check "scripts compare.sh: --metric drops the others" lacks "$KIT_OUT" context_switches
+exit 0

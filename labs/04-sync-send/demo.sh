@@ -65,6 +65,33 @@ perf_run ring_chan
 kit_say "10. helgrind on ring_chan: clean"
 helgrind_verdict ring_chan --reads 20000
 
+kit_say "11. chan_test: the channel ring_chan uses, tested against a model and with 16 producers"
+run chan_test --quick | tail -4; note chan_test "$(run chan_test --quick | grep -c '^ok') checks ok"
+kit_say "12. ckms_test: CKMS quantiles (the quantiles 0.7 crate telem uses), exact on the crate's vectors"
+run ckms_test | head -4
+
+kit_say "13. telem: the telemetry server, live - the book's session driven by telem_send (flush every 0.5 s)"
+rm -f "$TMP/telem.err"; : >"$TMP/telem.err"
+# shellcheck disable=SC2086
+$KIT_RUN "$KIT_BIN/telem" --port 0 --flush-ms 500 2>>"$TMP/telem.err" &
+TPID=$!
+for _ in $(seq 50); do PORT=$(sed -n 's/.*port \([0-9]*\)$/\1/p' "$TMP/telem.err"); [ -n "$PORT" ] && break; sleep 0.1; done
+send() { echo "\$ telem_send $*"; $KIT_RUN "$KIT_BIN/telem_send" --port "$PORT" "$@"; sleep 0.8; }
+send a 10; send a 55; send b 1000; send b 2000; send b 3000; send x 100
+echo "(hostile input: no output, just counted)"; send --raw 'a -1'; send --raw 'bad'
+kill -TERM $TPID; wait $TPID; cat "$TMP/telem.err" | grep stopped
+note telem "$(sed -n 's/.*; \(datagrams.*\)/\1/p' "$TMP/telem.err" | cut -d, -f1-3)"
+kit_say "14. telem_bench: a flood against a slow sink - unbounded channels grow, bounded ones drop (ch. 4.8.10)"
+if [ "$KIT_NATIVE" = 1 ]; then
+    for b in "" "--bounded 1000"; do
+        # shellcheck disable=SC2086
+        run telem_bench --seconds 2 $b | tee "$TMP/out" | grep -v '^METRIC'
+        note "telem_bench ${b:-unbounded}" "RSS +$(sed -n 's/^METRIC rss_growth_kib \([0-9-]*\).*/\1/p' "$TMP/out") KiB, dropped $(sed -n 's/^METRIC dropped_full \([0-9]*\).*/\1/p' "$TMP/out")"
+    done
+else
+    echo "(telem_bench execs telem, which qemu-user cannot do: skipped)"
+fi
+
 kit_say "Summary"
 printf '  %s\n' "${SUMMARY[@]}"
 echo "Next: labs/04-sync-send/README.md explains what to look for; scripts/measure.sh 4 records the numbers."

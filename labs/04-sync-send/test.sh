@@ -6,7 +6,7 @@ set -u
 . ../../scripts/lib.sh
 kit_env . ; KIT_OUT=$(mktemp); TMP=$(mktemp -d); trap 'rm -rf "$KIT_OUT" "$TMP"' EXIT
 L="lab4"
-PROGS="rc_race arc_count ring_racy ring_racy_checked ring_mutex ring_chan chan_test ckms_test telem telem_send"
+PROGS="rc_race arc_count ring_racy ring_racy_checked ring_mutex ring_chan chan_test ckms_test telem telem_send telem_bench telem_fuzz"
 
 # --- conventions: --help, and bad input is one line + exit 2 ---------------------
 for p in $PROGS; do

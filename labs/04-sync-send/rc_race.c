@@ -15,21 +15,28 @@ static volatile size_t refcount = 1; /* main's own reference */
 static uint64_t iters;
 static pthread_barrier_t start; /* all threads begin together, so they overlap */
 
+/* Stands for the work a thread does with the count in its register between
+ * LOAD and STORE (the book's "A keeps working"): it widens the window the race
+ * needs, so lost updates show even on a busy machine.  A plain loop, not a
+ * PAUSE/YIELD instruction, which qemu-user handles by leaving its fast path. */
+static inline void keep_working(void)
+{
+    for (volatile int k = 0; k < 64; k++)
+        ;
+}
+
 static void *clone_and_drop(void *arg)
 {
     (void)arg;
     kit_barrier_wait(&start);
-    /* The pause between LOAD and STORE stands for the work a thread does with
-     * the value in its register (the book's "A keeps working"): it widens the
-     * window the race needs, so lost updates show even on a busy machine. */
     for (uint64_t i = 0; i < iters; i++) {
         size_t tmp = refcount; /* Rc::clone: LOAD */
-        kit_cpu_relax();
+        keep_working();
         refcount = tmp + 1;    /* ADD 1, STORE */
     }
     for (uint64_t i = 0; i < iters; i++) {
         size_t tmp = refcount; /* drop(Rc): LOAD */
-        kit_cpu_relax();
+        keep_working();
         refcount = tmp - 1;    /* SUB 1, STORE */
     }
     return NULL;

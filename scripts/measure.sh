@@ -108,7 +108,7 @@ render() {
                 printf "**perf stat / wall clock** (%s; the book\047s events; CPUs = task-clock / elapsed):\n\n", mode[lab] ~ /quick/ ? "the short command of measure.conf: --quick run" : "the command of measure.conf"
                 table(lab, n, 0)
             }
-            n = spec("I refs;i_refs;cachegrind@D refs;d_refs;cachegrind@D1 miss %;d1_miss_pct;cachegrind@LLd miss %;lld_miss_pct;cachegrind@LL miss %;ll_miss_pct;cachegrind@mispredict %;mispred_pct;cachegrind@helgrind errors;errors;helgrind@contexts;contexts;helgrind@races;race_contexts;helgrind@exit;exit_status;helgrind|cachegrind|memcheck|massif@memcheck errors;errors;memcheck@definitely lost B;definitely_lost_bytes;memcheck@heap allocs;heap_allocs;memcheck@heap bytes;heap_bytes;memcheck@peak heap B;peak_heap_bytes;massif")
+            n = spec("I refs;i_refs;cachegrind@D refs;d_refs;cachegrind@D1 miss %;d1_miss_pct;cachegrind@LLd miss %;lld_miss_pct;cachegrind@LL miss %;ll_miss_pct;cachegrind@mispredict %;mispred_pct;cachegrind@helgrind errors;errors;helgrind@contexts;contexts;helgrind@races;race_contexts;helgrind@exit;exit_status;helgrind|cachegrind|memcheck|massif@memcheck errors;errors;memcheck@definitely lost B;definitely_lost_bytes;memcheck@indirectly lost B;indirectly_lost_bytes;memcheck@still reachable B;still_reachable_bytes;memcheck@heap allocs;heap_allocs;memcheck@heap bytes;heap_bytes;memcheck@peak heap B;peak_heap_bytes;massif")
             if (table(lab, n, 1)) {
                 print "**valgrind** (the short command; valgrind serializes threads (run with --fair-sched=try), so these are one-core figures of a smaller run; races = \"Possible data race\" contexts):\n"
                 table(lab, n, 0)
@@ -371,9 +371,12 @@ run_memcheck() {
         { gsub(/,/, "") }
         /ERROR SUMMARY:/ { e = $0; sub(/.*ERROR SUMMARY: */, "", e); split(e, f, " "); errs = f[1] }
         /definitely lost:/ { l = $0; sub(/.*definitely lost: */, "", l); split(l, f, " "); lost = f[1] }
+        /indirectly lost:/ { l = $0; sub(/.*indirectly lost: */, "", l); split(l, f, " "); ilost = f[1] }
+        /still reachable:/ { l = $0; sub(/.*still reachable: */, "", l); split(l, f, " "); reach = f[1] }
         /total heap usage:/ { h = $0; sub(/.*total heap usage: */, "", h); split(h, f, " "); allocs = f[1]; bytes = f[5] }
         END {
             printf "errors\t%.0f\tcount\ndefinitely_lost_bytes\t%.0f\tB\n", errs, lost
+            printf "indirectly_lost_bytes\t%.0f\tB\nstill_reachable_bytes\t%.0f\tB\n", ilost, reach
             printf "heap_allocs\t%s\tcount\nheap_bytes\t%s\tB\nexit_status\t%.0f\tstatus\n", allocs == "" ? "n/a" : allocs, bytes == "" ? "n/a" : bytes, rc
         }' "$work/vg.log" | add memcheck
 }

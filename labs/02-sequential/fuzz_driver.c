@@ -1,0 +1,61 @@
+/* fuzz_driver - main() for a fuzz entry point (LLVMFuzzerTestOneInput)
+ * outside libFuzzer: AFL++ (built with afl-clang-fast; input on stdin, or the
+ * file afl-fuzz names with @@) and replay of corpus or crash files.  Each
+ * argument is a file run as one input; with none, stdin is.  Inputs are capped
+ * at 1 MiB (the rest is ignored).  Exit 2 when a file cannot be read. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FUZZ_MAX_INPUT (1u << 20)
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+/* An entry point that is broken on purpose defines this to say so. */
+extern const char *const fuzz_entry_banner __attribute__((weak));
+
+static int run_file(FILE *f, const char *name)
+{
+    static uint8_t buf[FUZZ_MAX_INPUT];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    if (ferror(f)) {
+        fprintf(stderr, "fuzz driver: cannot read '%s'\n", name);
+        return 2;
+    }
+    LLVMFuzzerTestOneInput(buf, n);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    int rc = 0, i = 1;
+    if (argc > 1 && strcmp(argv[1], "--help") == 0) {
+        printf("usage: %s [--] [FILE...]\n\n"
+               "A fuzz entry point (LLVMFuzzerTestOneInput) with a replay main(): runs each\n"
+               "FILE (or stdin) as one input, at most 1 MiB.  The same source built with\n"
+               "clang -fsanitize=fuzzer is a libFuzzer target and with afl-clang-fast an\n"
+               "AFL++ target (make fuzz-libfuzzer / make fuzz-afl).\n", argv[0]);
+        return 0;
+    }
+    if (argc > 1 && strcmp(argv[1], "--") == 0)
+        i = 2;
+    else if (argc > 1 && argv[1][0] == '-' && argv[1][1] != '\0') {
+        fprintf(stderr, "%s: unknown option '%s' (try --help)\n", program_invocation_short_name, argv[1]);
+        return 2;
+    }
+    if (&fuzz_entry_banner != NULL && fuzz_entry_banner != NULL)
+        fprintf(stderr, "%s\n", fuzz_entry_banner);
+    if (i >= argc)
+        return run_file(stdin, "stdin");
+    for (; i < argc; i++) {
+        FILE *f = fopen(argv[i], "rb");
+        if (f == NULL) {
+            fprintf(stderr, "%s: cannot open '%s'\n", program_invocation_short_name, argv[i]);
+            return 2;
+        }
+        rc |= run_file(f, argv[i]);
+        fclose(f);
+    }
+    return rc;
+}

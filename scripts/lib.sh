@@ -64,3 +64,93 @@ kit_check() {
 kit_say() {
     if [ -t 1 ]; then printf '\n\033[1m== %s\033[0m\n' "$*"; else printf '\n== %s\n' "$*"; fi
 }
+
+# ---- shared pieces of the labs' test.sh and demo.sh -----------------------------
+
+# kit_test_init: a lab test's prologue: this lab's variables, $KIT_OUT and $TMP
+# (both removed at exit).
+kit_test_init() {
+    kit_env .
+    KIT_OUT=$(mktemp); TMP=$(mktemp -d)
+    # shellcheck disable=SC2064
+    trap "rm -rf '$KIT_OUT' '$TMP'" EXIT
+}
+
+# kit_conventions LABEL PROG...: every program answers --help with usage on
+# stdout and exit 0, and rejects an unknown option, a stray operand and a
+# near-miss option each with one line on stderr and exit 2 (SPEC section 4).
+kit_conventions() {
+    local label=$1 p bad rc lines; shift
+    for p in "$@"; do
+        kit_run 10 "$p" --help; rc=$?
+        kit_check "$label $p: --help exits 0 with usage" test "$rc" -eq 0 -a -n "$(grep -m1 '^usage:' "$KIT_OUT")"
+        for bad in --bogus extra-operand --help-me; do
+            kit_run 10 "$p" "$bad"; rc=$?
+            lines=$(wc -l <"$KIT_OUT")
+            if [ "$rc" -ne 2 ] || [ "$lines" -ne 1 ]; then
+                kit_fail "$label $p: rejects '$bad' with one line and exit 2" "exit $rc, $lines lines: $(head -c 200 "$KIT_OUT")"
+                continue 2
+            fi
+        done
+        kit_ok "$label $p: rejects bad options and operands with one line and exit 2"
+    done
+}
+
+# kit_bad_values LABEL "PROG ARGS..." ...: each command exits 2 with one line
+# that quotes its last argument (the bad value).
+kit_bad_values() {
+    local label=$1 a rc; shift
+    for a in "$@"; do
+        # shellcheck disable=SC2086
+        kit_run 10 $a; rc=$?
+        kit_check "$label ${a%% *}: '${a#* }' exits 2 with one line naming the value" \
+            test "$rc" -eq 2 -a "$(wc -l <"$KIT_OUT")" -eq 1 -a -n "$(grep -F -- "'${a##* }'" "$KIT_OUT")"
+    done
+}
+
+# kit_san_build SAN: build this lab with the sanitizer and switch KIT_BIN to it;
+# on failure report a skip and return 1.  kit_env . switches back.
+kit_san_build() {
+    if ! kit_build . "$1" 2>"$TMP/san-build.txt"; then
+        kit_skip "${L:-lab} SAN=$1 checks" "sanitizer build failed: $(head -c 200 "$TMP/san-build.txt")"
+        return 1
+    fi
+    kit_env . "$1"
+}
+
+# kit_san_clean LABEL SAN "PROG ARGS..." ...: each run exits 0 with no
+# sanitizer report (the build from kit_san_build).
+kit_san_clean() {
+    local label=$1 san=$2 run rc; shift 2
+    for run in "$@"; do
+        # shellcheck disable=SC2086
+        kit_run 120 $run; rc=$?
+        kit_check "$label ${run%% *}: clean under SAN=$san (${run:0:48})" \
+            eval '[ $rc -eq 0 ] && ! grep -q "Sanitizer\|runtime error" "$KIT_OUT"'
+    done
+}
+
+# kit_demo_init: a demo's prologue: variables, $TMP, the summary list, and the
+# qemu caveat when the binaries are cross-built.
+kit_demo_init() {
+    kit_env .
+    TMP=$(mktemp -d)
+    # shellcheck disable=SC2064
+    trap "rm -rf '$TMP'" EXIT
+    KIT_SUMMARY=()
+    [ "$KIT_NATIVE" = 1 ] || echo "Running ARCH=$KIT_ARCH binaries under qemu-user: qemu runs ARM code with this host's memory ordering and speed, so nothing here is an ARM result."
+}
+# kit_show PROG ARGS...: print the command line, then run it (qemu when cross, 300 s cap).
+kit_show() {
+    echo "\$ $*"
+    # shellcheck disable=SC2086
+    timeout -k 5 300 $KIT_RUN "$KIT_BIN/$1" "${@:2}"
+}
+# kit_note NAME TEXT: one line for the closing summary.
+kit_note() { KIT_SUMMARY+=("$(printf '%-22s %s' "$1" "$2")"); }
+# kit_summary LAB: print the summary and where to read more.
+kit_summary() {
+    kit_say "Summary"
+    printf '  %s\n' "${KIT_SUMMARY[@]}"
+    echo "Next: labs/$1/README.md explains what to look for; scripts/measure.sh ${1%%-*} records the numbers."
+}

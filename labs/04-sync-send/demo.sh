@@ -6,54 +6,45 @@
 set -u
 cd "$(dirname "$0")" || exit 1
 . ../../scripts/lib.sh
-kit_env .
-TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
-SUMMARY=()
-note() { SUMMARY+=("$(printf '%-20s %s' "$1" "$2")"); }
-run() { # run PROG ARGS...: show the command, run it (through qemu when cross), return its status
-    echo "\$ $*"
-    # shellcheck disable=SC2086
-    timeout -k 5 120 $KIT_RUN "$KIT_BIN/$1" "${@:2}"
-}
+kit_demo_init
 helgrind_verdict() { # PROG ARGS...: helgrind's summary line and the first race it reports
     if ! kit_have valgrind; then echo "(valgrind not available for ARCH=$KIT_ARCH: skipped)"; return; fi
     echo "\$ valgrind --tool=helgrind --fair-sched=try --history-level=full $*"
     timeout -k 5 120 valgrind --tool=helgrind --fair-sched=try --history-level=full --log-file="$TMP/hg.txt" "$KIT_BIN/$1" "${@:2}" >/dev/null 2>&1
     grep -m1 -A9 'Possible data race' "$TMP/hg.txt" | sed 's/^==[0-9]*== /  /' | grep -v 'helgrind-.*\.so\|start_thread\|clone'
     grep 'ERROR SUMMARY' "$TMP/hg.txt" | sed 's/^==[0-9]*== /  /'
-    note "helgrind $1" "$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1 errors/p' "$TMP/hg.txt")"
+    kit_note "helgrind $1" "$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1 errors/p' "$TMP/hg.txt")"
 }
-[ "$KIT_NATIVE" = 1 ] || echo "Running ARCH=$KIT_ARCH binaries under qemu-user: qemu runs ARM code with this host's memory ordering and speed, so nothing here is an ARM result."
 
 kit_say "1. rc_race --replay: the book's schedule of two threads on Rc's plain counter (ch. 4.2)"
-run rc_race --replay
+kit_show rc_race --replay
 kit_say "2. rc_race: the same race for real - two threads clone and drop a plain refcount 10^6 times each"
-run rc_race | tee "$TMP/out"; note rc_race "$(sed -n 's/.*: \(LOST UPDATES\|correct this time, by luck\)$/\1/p' "$TMP/out")"
+kit_show rc_race | tee "$TMP/out"; kit_note rc_race "$(sed -n 's/.*: \(LOST UPDATES\|correct this time, by luck\)$/\1/p' "$TMP/out")"
 kit_say "3. arc_count: the fix - an atomic count (relaxed clone, release drop + acquire fence), like Arc"
-run arc_count | tee "$TMP/out"; note arc_count "$(sed -n 's/.*(expected 1): //p' "$TMP/out")"
+kit_show arc_count | tee "$TMP/out"; kit_note arc_count "$(sed -n 's/.*(expected 1): //p' "$TMP/out")"
 
 kit_say "4. ring_racy (data_race00): a ring shared with no synchronization; 3 runs - fails, hangs or passes by luck"
 for i in 1 2 3; do
-    run ring_racy --seconds 3; rc=$?
+    kit_show ring_racy --seconds 3; rc=$?
     case $rc in 0) o="passed (lucky)";; 101) o="assertion failed";; 124) o="hung";; *) o="exit $rc";; esac
-    echo "  -> run $i: $o"; note "ring_racy run $i" "$o"
+    echo "  -> run $i: $o"; kit_note "ring_racy run $i" "$o"
 done
 kit_say "5. helgrind sees the race on every run, even one whose assertion passed"
 helgrind_verdict ring_racy
 kit_say "6. ring_racy_checked (data_race01): the writer checks the slot it fills is empty"
-run ring_racy_checked --seconds 3; rc=$?
+kit_show ring_racy_checked --seconds 3; rc=$?
 case $rc in 0) o="passed (lucky)";; 101) o="assertion failed";; 124) o="hung";; *) o="exit $rc";; esac
-note ring_racy_checked "$o"
+kit_note ring_racy_checked "$o"
 
 perf_run() { # PROG: run under perf stat (software events work even in VMs) when available
     if kit_have perf && perf stat -e task-clock true >/dev/null 2>&1; then
         echo "\$ perf stat -e task-clock,context-switches $1"
         perf stat -e task-clock,context-switches -o "$TMP/perf.txt" "$KIT_BIN/$1" | tee "$TMP/out"
         grep -E 'task-clock|context-switches|elapsed' "$TMP/perf.txt"
-        note "$1" "$(awk '/context-switches/{gsub(",","",$1); printf "%s context switches", $1}' "$TMP/perf.txt"), $(sed -n 's/^METRIC elapsed_s \([0-9.]*\).*/\1 s/p' "$TMP/out")"
+        kit_note "$1" "$(awk '/context-switches/{gsub(",","",$1); printf "%s context switches", $1}' "$TMP/perf.txt"), $(sed -n 's/^METRIC elapsed_s \([0-9.]*\).*/\1 s/p' "$TMP/out")"
     else
-        run "$1" | tee "$TMP/out"
-        note "$1" "$(sed -n 's/^METRIC elapsed_s \([0-9.]*\).*/\1 s/p' "$TMP/out")"
+        kit_show "$1" | tee "$TMP/out"
+        kit_note "$1" "$(sed -n 's/^METRIC elapsed_s \([0-9.]*\).*/\1 s/p' "$TMP/out")"
     fi
 }
 kit_say "7. ring_mutex (data_race02): one pthread mutex; 10^6 reads in order (book: 0.509 s, 8,005 context switches)"
@@ -66,9 +57,9 @@ kit_say "10. helgrind on ring_chan: clean"
 helgrind_verdict ring_chan --reads 20000
 
 kit_say "11. chan_test: the channel ring_chan uses, tested against a model and with 16 producers"
-run chan_test --quick | tail -4; note chan_test "$(run chan_test --quick | grep -c '^ok') checks ok"
+kit_show chan_test --quick | tail -4; kit_note chan_test "$(kit_show chan_test --quick | grep -c '^ok') checks ok"
 kit_say "12. ckms_test: CKMS quantiles (the quantiles 0.7 crate telem uses), exact on the crate's vectors"
-run ckms_test | head -4
+kit_show ckms_test | head -4
 
 kit_say "13. telem: the telemetry server, live - the book's session driven by telem_send (flush every 0.5 s)"
 rm -f "$TMP/telem.err"; : >"$TMP/telem.err"
@@ -80,18 +71,16 @@ send() { echo "\$ telem_send $*"; $KIT_RUN "$KIT_BIN/telem_send" --port "$PORT" 
 send a 10; send a 55; send b 1000; send b 2000; send b 3000; send x 100
 echo "(hostile input: no output, just counted)"; send --raw 'a -1'; send --raw 'bad'
 kill -TERM $TPID; wait $TPID; cat "$TMP/telem.err" | grep stopped
-note telem "$(sed -n 's/.*; \(datagrams.*\)/\1/p' "$TMP/telem.err" | cut -d, -f1-3)"
+kit_note telem "$(sed -n 's/.*; \(datagrams.*\)/\1/p' "$TMP/telem.err" | cut -d, -f1-3)"
 kit_say "14. telem_bench: a flood against a slow sink - unbounded channels grow, bounded ones drop (ch. 4.8.10)"
 if [ "$KIT_NATIVE" = 1 ]; then
     for b in "" "--bounded 1000"; do
         # shellcheck disable=SC2086
-        run telem_bench --seconds 2 $b | tee "$TMP/out" | grep -v '^METRIC'
-        note "telem_bench ${b:-unbounded}" "RSS +$(sed -n 's/^METRIC rss_growth_kib \([0-9-]*\).*/\1/p' "$TMP/out") KiB, dropped $(sed -n 's/^METRIC dropped_full \([0-9]*\).*/\1/p' "$TMP/out")"
+        kit_show telem_bench --seconds 2 $b | tee "$TMP/out" | grep -v '^METRIC'
+        kit_note "telem_bench ${b:-unbounded}" "RSS +$(sed -n 's/^METRIC rss_growth_kib \([0-9-]*\).*/\1/p' "$TMP/out") KiB, dropped $(sed -n 's/^METRIC dropped_full \([0-9]*\).*/\1/p' "$TMP/out")"
     done
 else
     echo "(telem_bench execs telem, which qemu-user cannot do: skipped)"
 fi
 
-kit_say "Summary"
-printf '  %s\n' "${SUMMARY[@]}"
-echo "Next: labs/04-sync-send/README.md explains what to look for; scripts/measure.sh 4 records the numbers."
+kit_summary 04-sync-send

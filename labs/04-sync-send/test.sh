@@ -4,29 +4,15 @@
 # by real tools (helgrind, ThreadSanitizer), never by a single lucky run.
 set -u
 . ../../scripts/lib.sh
-kit_env . ; KIT_OUT=$(mktemp); TMP=$(mktemp -d); trap 'rm -rf "$KIT_OUT" "$TMP"' EXIT
+kit_test_init
 L="lab4"
 PROGS="rc_race arc_count ring_racy ring_racy_checked ring_mutex ring_chan chan_test ckms_test telem telem_send telem_bench telem_fuzz"
 
 # --- conventions: --help, and bad input is one line + exit 2 ---------------------
-for p in $PROGS; do
-    kit_run 10 "$p" --help; rc=$?
-    kit_check "$L $p: --help exits 0 with usage" test "$rc" -eq 0 -a -n "$(grep -m1 '^usage:' "$KIT_OUT")"
-    for bad in "--bogus" "--threads=x --reads=x" "extra-operand" "--help-me"; do
-        # shellcheck disable=SC2086
-        kit_run 10 "$p" $bad; rc=$?
-        lines=$(wc -l <"$KIT_OUT")
-        [ "$rc" -eq 2 ] && [ "$lines" -eq 1 ] || { kit_fail "$L $p: rejects '$bad' with one line and exit 2" "exit $rc, $lines lines: $(head -c 200 "$KIT_OUT")"; continue 2; }
-    done
-    kit_ok "$L $p: rejects bad options and operands with one line and exit 2"
-done
-for a in "--reads -1" "--reads 12x" "--capacity 0" "--reads 99999999999999999999"; do
-    # shellcheck disable=SC2086
-    kit_run 10 ring_mutex $a; rc=$?
-    kit_check "$L ring_mutex: '$a' exits 2 naming the value" test "$rc" -eq 2 -a -n "$(grep -F -- "'${a#* }'" "$KIT_OUT")"
-done
-kit_run 10 arc_count --threads 0; rc=$?
-kit_check "$L arc_count: '--threads 0' exits 2" test "$rc" -eq 2
+kit_conventions "$L" $PROGS
+kit_bad_values "$L" "ring_mutex --reads -1" "ring_mutex --reads 12x" "ring_mutex --capacity 0" \
+    "ring_mutex --reads 99999999999999999999" "arc_count --threads 0" "telem --port 65536" "telem --error 1.5" \
+    "telem_send --rate x"
 
 # --- the twins that are right: exact results ---------------------------------------
 in_order() { # PROG N: ran to completion and read 0..N-1 in order
@@ -164,8 +150,10 @@ telem_transcript "$KIT_BIN" ""
 # Idle: a sleeping server costs almost nothing (each thread wakes once a flush).
 if telem_start "$KIT_BIN"; then
     sleep 0.5; t0=$(awk '{print $14 + $15}' "/proc/$TPID/stat"); sleep 2; t1=$(awk '{print $14 + $15}' "/proc/$TPID/stat")
-    telem_stop >/dev/null
+    kill -INT "$TPID"; for _ in $(seq 100); do kill -0 "$TPID" 2>/dev/null || break; sleep 0.1; done
+    telem_stop; rc=$?
     kit_check "$L telem: idle CPU near zero ($((t1 - t0)) ticks in 2 s, limit 20 = 10%)" test $((t1 - t0)) -le 20
+    kit_check "$L telem: stops cleanly on SIGINT" eval '[ $rc -eq 0 ] && grep -q "^telem: stopped by SIGINT" "$TMP/telem.err"'
 else kit_fail "$L telem: starts for the idle check"; fi
 
 # Back-pressure: flood a server with a slow sink; unbounded channels grow, bounded ones drop.
@@ -234,17 +222,9 @@ fi
 # --- sanitizers: TSan flags the racy ones and passes the twins; ASan/UBSan clean ----------
 if [ "$KIT_NATIVE" = 1 ]; then
     for san in thread address undefined; do
-        if ! kit_build . $san 2>"$TMP/build.txt"; then
-            kit_skip "$L SAN=$san checks" "sanitizer build failed: $(head -c 200 "$TMP/build.txt")"; continue
-        fi
-        kit_env . $san
-        for run in "ring_mutex --reads 100000" "ring_chan --reads 100000" "arc_count --iters 100000" "rc_race --replay" \
-                   "chan_test --quick" "ckms_test" "telem_fuzz $(echo corpus/telem/*)"; do
-            # shellcheck disable=SC2086
-            kit_run 120 $run; rc=$?
-            kit_check "$L ${run%% *}: clean under SAN=$san (${run:0:40})" \
-                eval '[ $rc -eq 0 ] && ! grep -q "Sanitizer\|runtime error" "$KIT_OUT"'
-        done
+        kit_san_build $san || continue
+        kit_san_clean "$L" $san "ring_mutex --reads 100000" "ring_chan --reads 100000" "arc_count --iters 100000" \
+            "rc_race --replay" "chan_test --quick" "ckms_test" "telem_fuzz $(echo corpus/telem/*)"
         if [ $san = thread ]; then
             for p in ring_racy ring_racy_checked; do
                 kit_run 60 $p --seconds 5

@@ -5,43 +5,36 @@
 set -u
 cd "$(dirname "$0")" || exit 1
 . ../../scripts/lib.sh
-kit_env .
-TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
-SUMMARY=()
-note() { SUMMARY+=("$(printf '%-22s %s' "$1" "$2")"); }
-run() { echo "\$ $*"; timeout -k 5 300 $KIT_RUN "$KIT_BIN/$1" "${@:2}"; }
-[ "$KIT_NATIVE" = 1 ] || echo "Running ARCH=$KIT_ARCH binaries under qemu-user: timings and interleavings are qemu's, not an ARM machine's."
+kit_demo_init
 
 kit_say "1. rwlock_spin: 5 readers poll a rwlock with tryrdlock while main write-locks it 6,553,600 times"
-run rwlock_spin | tee "$TMP/out"; note rwlock_spin "$(grep -c '^(0, 100)$' "$TMP/out") of 5 readers never collided"
+kit_show rwlock_spin | tee "$TMP/out"; kit_note rwlock_spin "$(grep -c '^(0, 100)$' "$TMP/out") of 5 readers never collided"
 kit_say "2. mpsc_fanout: one bounded channel (64) per reader; every reader sees every value (10 wraps; --book: 100)"
-run mpsc_fanout | tee "$TMP/out"; note mpsc_fanout "$(grep -E '^[0-9]+$' "$TMP/out" | sort -u | tr '\n' ' ')each"
+kit_show mpsc_fanout | tee "$TMP/out"; kit_note mpsc_fanout "$(grep -E '^[0-9]+$' "$TMP/out" | sort -u | tr '\n' ' ')each"
 kit_say "3. condvar_flag: a one-way 'data available' signal - the writer races ahead, readers miss the zeros (3 s cap)"
-run condvar_flag --seconds 3 | tee "$TMP/out"; note condvar_flag "$(sed -n 's/^METRIC reader_wakes \([0-9]*\).*/\1 wakes/p' "$TMP/out")"
+kit_show condvar_flag --seconds 3 | tee "$TMP/out"; kit_note condvar_flag "$(sed -n 's/^METRIC reader_wakes \([0-9]*\).*/\1 wakes/p' "$TMP/out")"
 kit_say "4. condvar_pingpong: the book's fix - a second condvar tells the writer its value was read"
-run condvar_pingpong | tee "$TMP/out"; note condvar_pingpong "$(grep '^writes' "$TMP/out" | cut -d, -f1-2)"
+kit_show condvar_pingpong | tee "$TMP/out"; kit_note condvar_pingpong "$(grep '^writes' "$TMP/out" | cut -d, -f1-2)"
 kit_say "5. barrier_leader: one leader per round, nobody leaves early"
-run barrier_leader | tee "$TMP/out"; note barrier_leader "$(sed -n 's/.*: rounds with exactly one leader \([0-9]*\).*/\1 rounds, one leader each/p' "$TMP/out")"
+kit_show barrier_leader | tee "$TMP/out"; kit_note barrier_leader "$(sed -n 's/.*: rounds with exactly one leader \([0-9]*\).*/\1 rounds, one leader each/p' "$TMP/out")"
 kit_say "6. rocket: three rockets acquire fuel, oxidizer, astronauts in order; countdown (tick 200 ms; the book's is 1 s)"
-run rocket --tick-ms 200; note rocket "exit $?"
+kit_show rocket --tick-ms 200; kit_note rocket "exit $?"
 kit_say "7. rocket_racy: the flag written outside the mutex - helgrind's verdict"
 if kit_have valgrind; then
     echo "\$ valgrind --tool=helgrind rocket_racy --tick-ms 10"
     timeout -k 5 120 valgrind --tool=helgrind --fair-sched=try --log-file="$TMP/hg.txt" "$KIT_BIN/rocket_racy" --tick-ms 10 --seconds 60 >/dev/null 2>&1
     grep -m1 -A6 'Possible data race' "$TMP/hg.txt" | sed 's/^==[0-9]*== /  /' | grep -v 'helgrind-.*\.so\|start_thread\|clone'
     grep 'ERROR SUMMARY' "$TMP/hg.txt" | sed 's/^==[0-9]*== /  /'
-    note "helgrind rocket_racy" "$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1 errors/p' "$TMP/hg.txt")"
+    kit_note "helgrind rocket_racy" "$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1 errors/p' "$TMP/hg.txt")"
 else
     echo "(valgrind not available for ARCH=$KIT_ARCH: skipped)"
 fi
 kit_say "8. rope_bridge: 5 at most on the rope, one direction at a time; 2 s, then 2 s with sched_yield"
-run rope_bridge --seconds 2 | tee "$TMP/out"; note rope_bridge "$(grep '^max on rope' "$TMP/out" | sed 's/.*streak/streak/')"
-run rope_bridge --seconds 2 --yield | tee "$TMP/out"; note "rope_bridge --yield" "$(grep '^max on rope' "$TMP/out" | sed 's/.*streak/streak/')"
+kit_show rope_bridge --seconds 2 | tee "$TMP/out"; kit_note rope_bridge "$(grep '^max on rope' "$TMP/out" | sed 's/.*streak/streak/')"
+kit_show rope_bridge --seconds 2 --yield | tee "$TMP/out"; kit_note "rope_bridge --yield" "$(grep '^max on rope' "$TMP/out" | sed 's/.*streak/streak/')"
 if [ -x hopper/demo.sh ]; then
     kit_say "9. hopper: the disk-backed MPSC queue"
-    hopper/demo.sh; note hopper "exit $?"
+    hopper/demo.sh; kit_note hopper "exit $?"
 fi
 
-kit_say "Summary"
-printf '  %s\n' "${SUMMARY[@]}"
-echo "Next: labs/05-locks/README.md explains what to look for; scripts/measure.sh 5 records the numbers."
+kit_summary 05-locks

@@ -38,20 +38,23 @@ static void *producer(void *arg)
     (void)arg;
     uint32_t rng = 2005;
     for (;;) {
+#ifdef ROCKET_RACY
+        /* BROKEN ON PURPOSE: the flags are written outside the mutex the rockets
+         * read and clear them under - no happens-before with a rocket's access. */
+        res.flag[FUEL] = res.flag[OXIDIZER] = res.flag[ASTRONAUTS] = 0;
+        int r = (int)(kit_xorshift32(&rng) % 3);
+        res.flag[r] = 1;
         kit_mutex_lock(&res.lk);
+#else
+        kit_mutex_lock(&res.lk);
+        res.flag[FUEL] = res.flag[OXIDIZER] = res.flag[ASTRONAUTS] = 0; /* unconsumed: lost */
+        int r = (int)(kit_xorshift32(&rng) % 3);
+        res.flag[r] = 1; /* set before the broadcast, under the lock */
+#endif
         if (res.stop) {
             kit_mutex_unlock(&res.lk);
             return NULL;
         }
-        res.flag[FUEL] = res.flag[OXIDIZER] = res.flag[ASTRONAUTS] = 0; /* unconsumed: lost */
-        int r = (int)(kit_xorshift32(&rng) % 3);
-#ifdef ROCKET_RACY
-        kit_mutex_unlock(&res.lk);
-        res.flag[r] = 1; /* BROKEN ON PURPOSE: written outside the mutex the rockets read it under */
-        kit_mutex_lock(&res.lk);
-#else
-        res.flag[r] = 1; /* set before the broadcast, under the lock */
-#endif
         kit_cond_broadcast(&res.cv[r]);
         kit_mutex_unlock(&res.lk);
     }

@@ -1,6 +1,6 @@
 /* rocket_racy - BROKEN ON PURPOSE: rocket (ch. 5, section 2.5) with the
- * producer setting the resource flag *outside* the mutex the rockets read it
- * under.  The book's "causality gate" remark is about exactly this: with the
+ * producer clearing and setting the resource flags *outside* the mutex the
+ * rockets read and clear them under.  The book's "causality gate" remark is about exactly this: with the
  * write inside the lock, its order against the broadcast does not matter;
  * outside, it is a data race (helgrind and ThreadSanitizer report it) and a
  * rocket can miss or double-take a resource.  --seconds bounds a hang. */

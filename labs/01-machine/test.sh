@@ -7,23 +7,13 @@
 # reliably observable (SB relaxed on native x86, 10^6 iterations).
 set -u
 . ../../scripts/lib.sh
-kit_env . ; KIT_OUT=$(mktemp); TMP=$(mktemp -d); trap 'rm -rf "$KIT_OUT" "$TMP"' EXIT
+kit_test_init
 L="lab1"
 PROGS="hello litmus_sb litmus_mp litmus_lb litmus_iriw memlat c2c false_sharing hello_seq hello_par spawn_cost amdahl"
 X86=0; [ "$KIT_NATIVE" = 1 ] && [ "$KIT_ARCH" = x86_64 ] && X86=1
 
 # --- conventions: --help, and bad input is one line + exit 2 ---------------------
-for p in $PROGS; do
-    kit_run 10 "$p" --help; rc=$?
-    kit_check "$L $p: --help exits 0 with usage" test "$rc" -eq 0 -a -n "$(grep -m1 '^usage:' "$KIT_OUT")"
-    for bad in "--bogus" "--threads=x --iters=x" "extra-operand" "--help-me"; do
-        # shellcheck disable=SC2086
-        kit_run 10 "$p" $bad; rc=$?
-        lines=$(wc -l <"$KIT_OUT")
-        [ "$rc" -eq 2 ] && [ "$lines" -eq 1 ] || { kit_fail "$L $p: rejects '$bad' with one line and exit 2" "exit $rc, $lines lines: $(head -c 200 "$KIT_OUT")"; continue 2; }
-    done
-    kit_ok "$L $p: rejects bad options and operands with one line and exit 2"
-done
+kit_conventions "$L" $PROGS
 bad_value() { # PROG ARGS... VALUE: exits 2 with one line naming VALUE
     local v=${*: -1}; set -- "${@:1:$#-1}"
     kit_run 10 "$@"; local rc=$?

@@ -7,7 +7,7 @@
 # memcheck, cachegrind instruction-count orderings, perf and benchmark ratios.
 set -u
 . ../../scripts/lib.sh
-kit_env . ; KIT_OUT=$(mktemp); TMP=$(mktemp -d); trap 'rm -rf "$KIT_OUT" "$TMP"' EXIT
+kit_test_init
 L="lab2"
 RUNNERS="standard naive specialized standard_u8"
 QC="qc_naive qc_naive_weakhash qc_specialized qc_standard"
@@ -15,17 +15,7 @@ INTERPS="naive_interpreter specialized_interpreter naive_interpreter_buggy"
 FUZZ="fuzz_naive_interpreter fuzz_specialized_interpreter fuzz_naive_interpreter_buggy"
 
 # --- conventions: --help, and bad input is one line + exit 2 ---------------------
-for p in $RUNNERS $QC $INTERPS bench_hashmap; do
-    kit_run 10 "$p" --help; rc=$?
-    kit_check "$L $p: --help exits 0 with usage" test "$rc" -eq 0 -a -n "$(grep -m1 '^usage:' "$KIT_OUT")"
-    for bad in "--bogus" "extra-operand" "--help-me"; do
-        # shellcheck disable=SC2086
-        kit_run 10 "$p" $bad </dev/null; rc=$?
-        lines=$(wc -l <"$KIT_OUT")
-        [ "$rc" -eq 2 ] && [ "$lines" -eq 1 ] || { kit_fail "$L $p: rejects '$bad' with one line and exit 2" "exit $rc, $lines lines: $(head -c 200 "$KIT_OUT")"; continue 2; }
-    done
-    kit_ok "$L $p: rejects bad options and operands with one line and exit 2"
-done
+kit_conventions "$L" $RUNNERS $QC $INTERPS bench_hashmap
 for p in $FUZZ; do
     kit_run 10 "$p" --help; rc=$?
     kit_run 10 "$p" --bogus; rc2=$?

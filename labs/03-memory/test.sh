@@ -7,7 +7,7 @@
 # SAN=address) next to the clean verdict on its correct twin.
 set -u
 . ../../scripts/lib.sh
-kit_env . ; KIT_OUT=$(mktemp); TMP=$(mktemp -d); trap 'rm -rf "$KIT_OUT" "$TMP"' EXIT
+kit_test_init
 L="lab3"
 PROGS="layout_sizes flights_total copy_mission double_free_demo slice_bounds no_size_slice fam_dst static_leak refcell rc_weak swap_bytes vec_growth"
 has() { grep -qF -- "$1" "$KIT_OUT"; }        # has TEXT: $KIT_OUT contains the line fragment
@@ -16,24 +16,17 @@ first_broken() { head -1 "$KIT_OUT" | grep -q "^$1: BROKEN ON PURPOSE"; }
 if [ "$KIT_ARCH" = armv7 ]; then W=4; else W=8; fi   # sizeof(size_t) / pointers
 
 # --- conventions: --help, and bad input is one line + exit 2 ---------------------------
-for p in $PROGS; do
-    kit_run 10 "$p" --help; rc=$?
-    kit_check "$L $p: --help exits 0 with usage" test "$rc" -eq 0 -a -n "$(grep -m1 '^usage:' "$KIT_OUT")"
-    for bad in "--bogus" "extra-operand" "--help-me"; do
-        kit_run 10 "$p" $bad; rc=$?
-        lines=$(wc -l <"$KIT_OUT")
-        [ "$rc" -eq 2 ] && [ "$lines" -eq 1 ] || { kit_fail "$L $p: rejects '$bad' with one line and exit 2" "exit $rc, $lines lines: $(head -c 200 "$KIT_OUT")"; continue 2; }
-    done
-    kit_ok "$L $p: rejects bad options and operands with one line and exit 2"
-done
-for a in "slice_bounds --end 12x" "slice_bounds --start -1" "fam_dst --len 99999999999999999999" "no_size_slice --now x" \
-         "layout_sizes --expect sparc" "refcell --tests 0" "rc_weak --nodes 0" "swap_bytes --len 0" "vec_growth --n 0" \
-         "vec_growth --with-capacity 1e9"; do
-    # shellcheck disable=SC2086
-    kit_run 10 $a; rc=$?
-    kit_check "$L ${a%% *}: '${a#* }' exits 2 with one line naming the value" \
-        test "$rc" -eq 2 -a "$(wc -l <"$KIT_OUT")" -eq 1 -a -n "$(grep -F -- "'${a##* }'" "$KIT_OUT")"
-done
+kit_conventions "$L" $PROGS
+kit_bad_values "$L" "slice_bounds --end 12x" \
+    "slice_bounds --start -1" \
+    "fam_dst --len 99999999999999999999" \
+    "no_size_slice --now x" \
+    "layout_sizes --expect sparc" \
+    "refcell --tests 0" \
+    "rc_weak --nodes 0" \
+    "swap_bytes --len 0" \
+    "vec_growth --n 0" \
+    "vec_growth --with-capacity 1e9"
 
 # --- layout_sizes: the sizes of every chapter type, per architecture -----------------------
 layout_check() { # ARCH: $KIT_OUT holds layout_sizes' output for ARCH

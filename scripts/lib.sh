@@ -147,10 +147,11 @@ kit_show() {
     timeout -k 5 300 $KIT_RUN "$KIT_BIN/$1" "${@:2}"
 }
 # kit_note NAME TEXT: one line for the closing summary.
-kit_note() { KIT_SUMMARY+=("$(printf '%-22s %s' "$1" "$2")"); }
+kit_note() { KIT_SUMMARY+=("$(printf "%-${KIT_NOTE_WIDTH:-22}s %s" "$1" "$2")"); }
 # kit_summary LAB: print the summary and where to read more.
 kit_summary() {
     kit_say "Summary"
     printf '  %s\n' "${KIT_SUMMARY[@]}"
-    echo "Next: labs/$1/README.md explains what to look for; scripts/measure.sh ${1%%-*} records the numbers."
+    local n=${1%%-*}
+    echo "Next: labs/$1/README.md explains what to look for; scripts/measure.sh $((10#$n)) records the numbers."
 }

@@ -8,15 +8,8 @@
 set -u
 cd "$(dirname "$0")" || exit 1
 . ../../scripts/lib.sh
-kit_env .
-TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
-SUMMARY=()
-note() { SUMMARY+=("$(printf '%-28s %s' "$1" "$2")"); }
-run() { # run PROG ARGS...: show the command, run it (through qemu when cross)
-    echo "\$ $*"
-    # shellcheck disable=SC2086
-    timeout -k 5 120 $KIT_RUN "$KIT_BIN/$1" "${@:2}"
-}
+KIT_NOTE_WIDTH=28
+kit_demo_init
 secs() { # secs PROG ARGS...: wall seconds of one silent run
     local t0 t1
     t0=$(date +%s%N)
@@ -30,36 +23,35 @@ irefs() { # irefs PROG ARGS...: cachegrind's instruction count
         "$KIT_BIN/$1" "${@:2}" >/dev/null 2>&1
     sed -n 's/.*I *refs: *\([0-9,]*\).*/\1/p' "$TMP/cg.txt" | tr -d ,
 }
-[ "$KIT_NATIVE" = 1 ] || echo "Running ARCH=$KIT_ARCH binaries under qemu-user: timings here are qemu's, not an ARM machine's."
 
 kit_say "1. standard: the book's runner over a Robin Hood map like Rust's std HashMap (SipHash-1-3, u16 keys)"
-run standard --stats | tee "$TMP/out"
-note standard "$(grep -o "[0-9][0-9]*" "$TMP/out" | paste -sd/ -) (book 35217/15071/34551/15161)"
+kit_show standard --stats | tee "$TMP/out"
+kit_note standard "$(grep -o "[0-9][0-9]*" "$TMP/out" | paste -sd/ -) (book 35217/15071/34551/15161)"
 kit_say "2. naive: the same 100,000 operations on a vector sorted by hash - same counts, far more work"
-run naive
+kit_show naive
 ts=$(secs standard); tn=$(secs naive)
 echo "wall: standard $ts s, naive $tn s ($(awk -v a="$tn" -v b="$ts" 'BEGIN { printf "%.0f", a / b }')x; book perf task-clock 191x)"
-note "naive / standard wall" "$tn s / $ts s"
+kit_note "naive / standard wall" "$tn s / $ts s"
 
 kit_say "3. cachegrind: instructions executed, the book's most useful figure (40,000 ops; naive is O(n^2))"
 if kit_have valgrind; then
     is=$(irefs standard --ops 40000 --hash-seed 1); in=$(irefs naive --ops 40000 --hash-seed 1)
     echo "I refs: standard $is, naive $in: naive runs $((in / is))x the instructions (book, 100,000 ops: 598x)"
-    note "cachegrind naive/standard" "$((in / is))x instructions at 40,000 ops"
+    kit_note "cachegrind naive/standard" "$((in / is))x instructions at 40,000 ops"
 else
     echo "(valgrind not available for ARCH=$KIT_ARCH: skipped)"
 fi
 
 kit_say "4. qc_naive: QuickCheck-style property tests (common/prop.h) - get_what_you_give, sut_vs_model"
-run qc_naive | tee "$TMP/out"
-note qc_naive "$(grep -c ': OK' "$TMP/out") of 2 properties pass"
+kit_show qc_naive | tee "$TMP/out"
+kit_note qc_naive "$(grep -c ': OK' "$TMP/out") of 2 properties pass"
 kit_say "5. qc_naive_weakhash: the same tests with hash = key & 0xF - the naive map compares hashes, not keys"
-run qc_naive_weakhash --seed 1 | tee "$TMP/out"
-note qc_naive_weakhash "$(sed -n 's/.*sut_vs_model: shrunk from \([0-9]*\) to \([0-9]*\) elements.*/FAILS, shrunk \1 -> \2 actions/p' "$TMP/out")"
+kit_show qc_naive_weakhash --seed 1 | tee "$TMP/out"
+kit_note qc_naive_weakhash "$(sed -n 's/.*sut_vs_model: shrunk from \([0-9]*\) to \([0-9]*\) elements.*/FAILS, shrunk \1 -> \2 actions/p' "$TMP/out")"
 
 kit_say "6. naive_interpreter: the book's AFL target - INSERT/LOOKUP lines on stdin, prints nothing"
 for f in corpus/*; do echo "--- $f:"; sed 's/^/    /' "$f"; done
-run naive_interpreter --stats <corpus/mixed_gets_puts
+kit_show naive_interpreter --stats <corpus/mixed_gets_puts
 kit_say "7. naive_interpreter_buggy: BROKEN ON PURPOSE - keys copied into a 16-byte stack buffer"
 if [ "$KIT_NATIVE" = 1 ] && kit_have clang && make -s --no-print-directory fuzz-libfuzzer >"$TMP/fb.txt" 2>&1; then
     mkdir -p "$TMP/lf/c" "$TMP/lf/a" && cp corpus/* "$TMP/lf/c/"
@@ -71,33 +63,31 @@ if [ "$KIT_NATIVE" = 1 ] && kit_have clang && make -s --no-print-directory fuzz-
     if [ -n "$art" ]; then
         echo "the crashing input libFuzzer found (from the 3-file corpus, $(grep -o 'stat::number_of_executed_units: [0-9]*' "$TMP/lf.txt" | awk '{print $2}') executions):"
         od -c "$art" | head -4
-        note naive_interpreter_buggy "libFuzzer found the overflow"
+        kit_note naive_interpreter_buggy "libFuzzer found the overflow"
     else
-        note naive_interpreter_buggy "libFuzzer found nothing in 30 s (unexpected)"
+        kit_note naive_interpreter_buggy "libFuzzer found nothing in 30 s (unexpected)"
     fi
 else
     echo "(libFuzzer not usable here; the committed crash: crashes/long_key_overflow)"
     run naive_interpreter_buggy <crashes/long_key_overflow; rc=$?
     echo "exit $rc ($( [ $rc -ge 128 ] && echo "killed by signal $((rc - 128)): the overflow smashed the stack" || echo "the overflow went unnoticed without ASan") - which is why C is fuzzed with sanitizers on)"
-    note naive_interpreter_buggy "not fuzzed here"
+    kit_note naive_interpreter_buggy "not fuzzed here"
 fi
 
 kit_say "8. bench_hashmap: criterion-style benchmarks, u8 keys (naive stays <= 256 entries: ~5x, not 190x)"
-run bench_hashmap --filter /100000/ --samples 20 | tee "$TMP/out"
-note "bench n=100000 (ns)" "$(sed -n 's/^METRIC hashmap_100000_\([a-z]*\)_ns \([0-9]*\).*/\1 \2/p' "$TMP/out" | tr '\n' ' ')"
+kit_show bench_hashmap --filter /100000/ --samples 20 | tee "$TMP/out"
+kit_note "bench n=100000 (ns)" "$(sed -n 's/^METRIC hashmap_100000_\([a-z]*\)_ns \([0-9]*\).*/\1 \2/p' "$TMP/out" | tr '\n' ' ')"
 
 kit_say "9. specialized: HashMapU8 - the key is the index of a 256-slot array; u8 keys"
-run specialized
+kit_show specialized
 kit_say "10. standard_u8: the Robin Hood map on the same u8 workload - a fair comparison"
-run standard_u8 --stats
+kit_show standard_u8 --stats
 if kit_have valgrind; then
     ip=$(irefs specialized); i8=$(irefs standard_u8 --hash-seed 1); is=$(irefs standard --hash-seed 1)
     echo "I refs: specialized $ip, standard_u8 $i8, standard (u16) $is: specialized/standard = $(awk -v a="$ip" -v b="$is" 'BEGIN { printf "%.2f", a / b }') (book 0.20)"
-    note "cachegrind specialized" "$ip vs standard_u8 $i8 vs standard $is"
+    kit_note "cachegrind specialized" "$ip vs standard_u8 $i8 vs standard $is"
 fi
 kit_say "11. specialized_interpreter: keys must be 0-255; '256', '-1', 'abc' skip the line"
-printf 'INSERT 255 ok\nINSERT 256 no\nINSERT -1 no\nLOOKUP abc\nLOOKUP 255\n' | run specialized_interpreter --stats
+printf 'INSERT 255 ok\nINSERT 256 no\nINSERT -1 no\nLOOKUP abc\nLOOKUP 255\n' | kit_show specialized_interpreter --stats
 
-kit_say "Summary"
-printf '  %s\n' "${SUMMARY[@]}"
-echo "Next: labs/02-sequential/README.md explains what to look for; scripts/measure.sh 2 records the book's summary table for this machine."
+kit_summary 02-sequential

@@ -6,15 +6,9 @@
 set -u
 cd "$(dirname "$0")" || exit 1
 . ../../scripts/lib.sh
-kit_env .
-TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
-SUMMARY=()
-note() { SUMMARY+=("$(printf '%-34s %s' "$1" "$2")"); }
-run() { # run PROG ARGS...: show the command, run it (through qemu when cross), return its status
-    echo "\$ $*"
-    # shellcheck disable=SC2086
-    timeout -k 5 60 $KIT_RUN "$KIT_BIN/$1" "${@:2}" 2>&1
-}
+KIT_NOTE_WIDTH=34
+kit_demo_init
+run() { kit_show "$@" 2>&1; } # stderr too: the broken modes report there
 crash() { ( run "$@" ) 2>/dev/null; } # the same, without bash's "Aborted" notice
 memcheck() { # PROG ARGS...: memcheck's verdict lines (errors, leaks), or why it is skipped
     if ! kit_have valgrind; then echo "(valgrind not available for ARCH=$KIT_ARCH: memcheck skipped)"; return; fi
@@ -22,20 +16,19 @@ memcheck() { # PROG ARGS...: memcheck's verdict lines (errors, leaks), or why it
     timeout -k 5 60 valgrind --leak-check=full --log-file="$TMP/mc.txt" "$KIT_BIN/$1" "${@:2}" >/dev/null 2>&1
     grep -E 'Invalid (read|free)|inside a block|after a block|definitely lost:|indirectly lost:|still reachable:|All heap blocks|total heap usage|ERROR SUMMARY' "$TMP/mc.txt" |
         sed 's/^==[0-9]*== /  /' | awk '!seen[$0]++' | head -8
-    note "memcheck $*" "$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1 errors/p' "$TMP/mc.txt")$(sed -n 's/.*definitely lost: \([0-9,]*\) bytes.*/, \1 B definitely lost/p' "$TMP/mc.txt")"
+    kit_note "memcheck $*" "$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1 errors/p' "$TMP/mc.txt")$(sed -n 's/.*definitely lost: \([0-9,]*\) bytes.*/, \1 B definitely lost/p' "$TMP/mc.txt")"
 }
-[ "$KIT_NATIVE" = 1 ] || echo "Running ARCH=$KIT_ARCH binaries under qemu-user (the layouts are the target's; valgrind checks are skipped)."
 
 kit_say "1. layout_sizes: C lays out the chapter's types in declaration order; Rust would reorder and pack (3.2.1, 3.2.2, 3.2.9)"
 run layout_sizes | grep -v '^METRIC'
-note layout_sizes "Vec header $(run layout_sizes | sed -n 's/^METRIC size_vec_header \([0-9]*\).*/\1/p') B on $KIT_ARCH"
+kit_note layout_sizes "Vec header $(run layout_sizes | sed -n 's/^METRIC size_vec_header \([0-9]*\).*/\1/p') B on $KIT_ARCH"
 if [ "$KIT_ARCH" != armv7 ] && command -v arm-linux-gnueabihf-gcc >/dev/null && command -v qemu-arm >/dev/null; then
     kit_say "1b. the same program built for 32-bit ARM (armv7, the book's Raspberry Pi) and run under qemu-arm"
     bin7=$(make -s --no-print-directory print-env ARCH=armv7 | sed -n "s/.*KIT_BIN='\([^']*\)'.*/\1/p")
     if make -s --no-print-directory ARCH=armv7 "$bin7/layout_sizes" >/dev/null 2>&1; then
         echo "\$ qemu-arm -L /usr/arm-linux-gnueabihf $bin7/layout_sizes   (the rows that differ)"
         timeout 30 qemu-arm -L /usr/arm-linux-gnueabihf "$bin7/layout_sizes" | grep -E '^(struct (project_payload \*|vec_header|slice|refcell_u32|rcbox_u32)|long|max_align_t)'
-        note "layout_sizes ARCH=armv7" "Vec header $(timeout 30 qemu-arm -L /usr/arm-linux-gnueabihf "$bin7/layout_sizes" | sed -n 's/^METRIC size_vec_header \([0-9]*\).*/\1/p') B"
+        kit_note "layout_sizes ARCH=armv7" "Vec header $(timeout 30 qemu-arm -L /usr/arm-linux-gnueabihf "$bin7/layout_sizes" | sed -n 's/^METRIC size_vec_header \([0-9]*\).*/\1/p') B"
     fi
 fi
 
@@ -52,7 +45,7 @@ run copy_mission --verbose
 kit_say "5. double_free_demo: a struct that owns heap memory, moved and cloned - then copied bit for bit (--broken)"
 run double_free_demo
 crash double_free_demo --broken; rc=$?; echo "(exit $rc: glibc caught the double free and aborted)"
-note "double_free_demo --broken" "exit $rc"
+kit_note "double_free_demo --broken" "exit $rc"
 memcheck double_free_demo --broken
 
 kit_say "6. static_leak: Box::leak - memory kept for the program's lifetime on purpose (3.2.8)"
@@ -71,15 +64,15 @@ kit_say "10. fam_dst: a flexible array member is Rust's dynamically sized struct
 run fam_dst
 
 kit_say "11. swap_bytes: Cell::swap's machinery - 32-byte block swap, overlap-safe ptr_swap - property-tested (3.2.15)"
-run swap_bytes | tee "$TMP/out"; note swap_bytes "$(grep -c 'OK, passed' "$TMP/out") of 3 properties hold"
+run swap_bytes | tee "$TMP/out"; kit_note swap_bytes "$(grep -c 'OK, passed' "$TMP/out") of 3 properties hold"
 run swap_bytes --bench
 
 kit_say "12. refcell: RefCell's borrow flag - UNUSED 0, WRITING usize::MAX, else the reader count (3.2.16)"
 run refcell
 run refcell --panic; echo "(exit $?)"
 kit_say "13. refcell --prop: the flag against a model over random borrow/borrow_mut/drop sequences; --mutant must fail"
-run refcell --prop | tee "$TMP/out"; note "refcell --prop" "$(sed -n 's/^prop [a-z_]*: //p' "$TMP/out")"
-run refcell --mutant | tee "$TMP/out"; note "refcell --mutant" "$(grep -o 'shrunk from [0-9]* to [0-9]* elements' "$TMP/out")"
+run refcell --prop | tee "$TMP/out"; kit_note "refcell --prop" "$(sed -n 's/^prop [a-z_]*: //p' "$TMP/out")"
+run refcell --mutant | tee "$TMP/out"; kit_note "refcell --mutant" "$(grep -o 'shrunk from [0-9]* to [0-9]* elements' "$TMP/out")"
 
 kit_say "14. rc_weak: Rc/Weak counts, and a ring of nodes with Weak edges that frees itself (3.2.17)"
 run rc_weak
@@ -88,15 +81,13 @@ kit_say "15. rc_weak --strong-cycle: the same ring with Rc edges - every node le
 run rc_weak --strong-cycle
 memcheck rc_weak --strong-cycle
 kit_say "16. rc_weak --prop: Rc/Weak against a model of the counts; --mutant frees a box a Weak still holds"
-run rc_weak --prop | tee "$TMP/out"; note "rc_weak --prop" "$(sed -n 's/^prop [a-z_]*: //p' "$TMP/out")"
-run rc_weak --mutant | tee "$TMP/out"; note "rc_weak --mutant" "$(grep -o 'shrunk from [0-9]* to [0-9]* elements' "$TMP/out")"
+run rc_weak --prop | tee "$TMP/out"; kit_note "rc_weak --prop" "$(sed -n 's/^prop [a-z_]*: //p' "$TMP/out")"
+run rc_weak --mutant | tee "$TMP/out"; kit_note "rc_weak --mutant" "$(grep -o 'shrunk from [0-9]* to [0-9]* elements' "$TMP/out")"
 
 kit_say "17. vec_growth: capacity 0 -> 4 -> 8 -> 16 ..., zero-sized elements, the overflow guard, read_exact (3.2.18)"
 run vec_growth
 kit_say "18. vec_growth --bench: N pushes versus N inserts at the front (O(N) each)"
 run vec_growth --bench | grep -v '^METRIC' | tee "$TMP/out"
-note "vec_growth --bench" "insert(0) / push at 10^5: $(awk '/n = 100000/ { for (i = 1; i <= NF; i++) if ($i == "ratio") print $(i + 1) "x" }' "$TMP/out")"
+kit_note "vec_growth --bench" "insert(0) / push at 10^5: $(awk '/n = 100000/ { for (i = 1; i <= NF; i++) if ($i == "ratio") print $(i + 1) "x" }' "$TMP/out")"
 
-kit_say "Summary"
-printf '  %s\n' "${SUMMARY[@]}"
-echo "Next: labs/03-memory/README.md explains what to look for; scripts/measure.sh 3 records the numbers."
+kit_summary 03-memory

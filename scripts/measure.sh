@@ -37,6 +37,7 @@ die() { echo "measure.sh: $*" >&2; exit 2; }
 render() {
     local dir=$1
     awk -F'\t' -v machine="$dir/machine.txt" -v title="${dir##*/}" '
+    function dashes(n,   d) { d = ""; while (n-- > 0) d = d "-"; return d }
     function fmt(v) {   # group the digits of big integers, as perf and the book print them
         if (v ~ /^[0-9]+$/ && length(v) > 3) {
             s = ""; while (length(v) > 3) { s = "," substr(v, length(v) - 2) s; v = substr(v, 1, length(v) - 3) }
@@ -88,6 +89,7 @@ render() {
         if (!(lab in seenlab)) { seenlab[lab] = 1; labs[++nl] = lab }
         if (!((lab, run) in seenrun)) { seenrun[lab, run] = 1; runs[lab, ++nr[lab]] = run }
         if ($6 == "self" && !((lab, $3) in seenself)) { seenself[lab, $3] = 1; selfm[lab, ++ns[lab]] = $3; selfu[lab, $3] = $5 }
+        if ($6 == "self") { srun[lab, ++nsr[lab]] = run; smet[lab, nsr[lab]] = $3; sval[lab, nsr[lab]] = $4; sunit[lab, nsr[lab]] = $5 }
     }
     END {
         printf "# Results: %s\n\n", title
@@ -113,7 +115,20 @@ render() {
                 print "**valgrind** (the short command; valgrind serializes threads (run with --fair-sched=try), so these are one-core figures of a smaller run; races = \"Possible data race\" contexts):\n"
                 table(lab, n, 0)
             }
-            if (ns[lab] > 0) {
+            if (ns[lab] > 10) { # too many for one column each: one row per figure
+                print "**program metrics** (the programs\047 own `METRIC` lines, from the perf or time run):\n"
+                w1 = 3; w2 = 6; w3 = 5
+                for (i = 1; i <= nsr[lab]; i++) {
+                    if (length(srun[lab, i]) > w1) w1 = length(srun[lab, i])
+                    if (length(smet[lab, i]) > w2) w2 = length(smet[lab, i])
+                    if (length(sval[lab, i]) > w3) w3 = length(sval[lab, i])
+                }
+                printf "| %-*s | %-*s | %*s | unit |\n", w1, "run", w2, "metric", w3, "value"
+                printf "|%s|%s|%s:|------|\n", dashes(w1 + 2), dashes(w2 + 2), dashes(w3 + 1)
+                for (i = 1; i <= nsr[lab]; i++)
+                    printf "| %-*s | %-*s | %*s | %s |\n", w1, srun[lab, i], w2, smet[lab, i], w3, sval[lab, i], sunit[lab, i]
+                print ""
+            } else if (ns[lab] > 0) {
                 n = 0
                 for (i = 1; i <= ns[lab]; i++) { m = selfm[lab, i]; hd[++n] = m (selfu[lab, m] != "" ? " (" selfu[lab, m] ")" : ""); mt[n] = m; tl[n] = "self" }
                 print "**program metrics** (the programs\047 own `METRIC` lines, from the perf or time run):\n"

@@ -37,7 +37,6 @@ die() { echo "measure.sh: $*" >&2; exit 2; }
 render() {
     local dir=$1
     awk -F'\t' -v machine="$dir/machine.txt" -v title="${dir##*/}" '
-    function dashes(n,   d) { d = ""; while (n-- > 0) d = d "-"; return d }
     function fmt(v) {   # group the digits of big integers, as perf and the book print them
         if (v ~ /^[0-9]+$/ && length(v) > 3) {
             s = ""; while (length(v) > 3) { s = "," substr(v, length(v) - 2) s; v = substr(v, 1, length(v) - 3) }

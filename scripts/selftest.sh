@@ -148,4 +148,19 @@ fi
 "$C" --lab 4 --metric '^elapsed_s$' "$book" "$res" >"$KIT_OUT" 2>&1
 kit_check "scripts compare.sh: --metric keeps the matching rows" greps "$KIT_OUT" '\| elapsed_s '
 kit_check "scripts compare.sh: --metric drops the others" lacks "$KIT_OUT" context_switches
+
+# ---- plot.sh: the arc_count thread sweep of the quick run ({1,2}) as PNG curves
+P=$KIT_TOP/scripts/plot.sh
+usage_error "scripts plot.sh: no folder exits 2 with one line" "$P"
+usage_error "scripts plot.sh: a folder without results.tsv exits 2" "$P" "$tmp/no-such-dir"
+if command -v gnuplot >/dev/null 2>&1; then
+    "$P" --metric '^(elapsed_s|refcount_ops_per_s)$' "$res" >"$KIT_OUT" 2>&1; rc=$?
+    png=$res/plots/04-sync-send-arc_count-refcount_ops_per_s-self.png
+    kit_check "scripts plot.sh: draws the arc_count thread sweep as a PNG" \
+        eval '[ $rc -eq 0 ] && [ "$(head -c 4 "$png" | tail -c 3)" = PNG ]'
+    kit_check "scripts plot.sh: --metric keeps only the matching metrics" \
+        eval '! ls "$res/plots" | grep -q context_switches'
+else
+    kit_skip "scripts plot.sh: PNG curves" "gnuplot not installed"
+fi
 exit 0

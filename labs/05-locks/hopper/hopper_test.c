@@ -1,0 +1,381 @@
+/* hopper_test.c - hopper's semantics, scenario by scenario (book sections
+ * 2.9.2-2.9.6), single-threaded so every outcome is exact:
+ *   clamps       slots = max(1, mem/elem), per-file limit = max(1 MiB, disk)
+ *   layout       dir/name/<seq>, 4-byte big-endian length, read-only when finished
+ *   full_resume  FULL changes nothing and hands the value back; the receiver
+ *                drains, sending resumes, nothing missing, no file number
+ *                skipped (hopper 0.4.2's defect, notes end of 2.9.6), 5 cycles
+ *   rlimit       a write past RLIMIT_FSIZE (SIGXFSZ ignored -> EFBIG, even a
+ *                partial one) returns HQ_IO with the value; no partial record
+ *                stays behind; sending resumes once the limit is lifted
+ *   open_error   the next queue file cannot be created (a directory is in its
+ *                place): HQ_IO, nothing changed; works as root
+ *   corrupt      wrong length prefix, record cut short, records missing: the
+ *                receiver reports HQ_CORRUPT at the right offset, sticky,
+ *                after delivering every value before the damage
+ *   open_args    missing dir, bad name, a file in place of the directory
+ * Prints "ok ..." / "FAIL ...: detail" lines; exit 1 if any failed. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hopper.h"
+#include "kit.h"
+#include "tmpdir.h"
+
+static int failures;
+static char tmp[1024];
+
+static void check(int pass, const char *what, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void check(int pass, const char *what, const char *fmt, ...)
+{
+    va_list ap;
+    printf("%s %s", pass ? "ok" : "FAIL", what);
+    if (!pass) {
+        printf(": ");
+        va_start(ap, fmt);
+        vprintf(fmt, ap);
+        va_end(ap);
+    }
+    printf("\n");
+    fflush(stdout);
+    failures += !pass;
+}
+
+static struct hopper *open_q(const char *name, size_t elem, uint64_t mem, uint64_t disk, uint64_t files, uint64_t floor)
+{
+    struct hopper_config c = { elem, mem, disk, files, floor };
+    struct hopper *h;
+    int e = hopper_open(&h, tmp, name, &c);
+    if (e != 0) {
+        printf("FAIL hopper_open %s: %s\n", name, strerror(e));
+        exit(1);
+    }
+    return h;
+}
+
+static void path_of(char *buf, const char *name, uint64_t seq)
+{
+    snprintf(buf, 4096, "%s/%s/%" PRIu64, tmp, name, seq);
+}
+
+static int exists(const char *name, uint64_t seq)
+{
+    char p[4096];
+    struct stat st;
+    path_of(p, name, seq);
+    return stat(p, &st) == 0;
+}
+
+static void test_clamps(void)
+{
+    struct hopper_stats st;
+    struct hopper *h = open_q("clamp1", 4, 40, 400000, 1, 0);
+    hopper_get_stats(h, &st);
+    check(st.mem_slots == 10 && st.file_limit == 1048576, "clamps: u32, 40 B, 400,000 B (the book's example) -> 10 slots, 1 MiB files",
+          "%" PRIu64 " slots, %" PRIu64 " B", st.mem_slots, st.file_limit);
+    hopper_close(h, 1);
+    h = open_q("clamp2", 8, 7, 3u << 20, 1, 0);
+    hopper_get_stats(h, &st);
+    check(st.mem_slots == 1 && st.file_limit == 3u << 20, "clamps: 7 B for a u64 -> 1 slot; 3 MiB per file kept",
+          "%" PRIu64 " slots, %" PRIu64 " B", st.mem_slots, st.file_limit);
+    hopper_close(h, 1);
+}
+
+static void test_layout(void)
+{
+    struct hopper *h = open_q("layout", 8, 8, 0, 3, 40); /* 1 slot; 40 B files = 3 records */
+    char p[4096];
+    unsigned char b[12];
+    struct stat st;
+    uint64_t v;
+    int ok = 1;
+    for (v = 0; v < 8; v++)
+        ok &= hopper_send(h, &v) == HQ_OK; /* 0 in memory, 1..7 on disk: files 0,1,2 */
+    check(ok, "layout: 8 sends into 1 slot + 40-byte files accepted", "a send failed");
+    path_of(p, "layout", 0);
+    int fd = open(p, O_RDONLY);
+    ok = fd >= 0 && pread(fd, b, 12, 0) == 12 && b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] == 8 && b[4] == 1 &&
+         fstat(fd, &st) == 0 && st.st_size == 36 && (st.st_mode & 0222) == 0;
+    check(ok, "layout: file 0 = 3 records [00 00 00 08][8 bytes LE], 36 bytes, read-only (finished)",
+          "size %lld mode %o first bytes %02x %02x %02x %02x %02x", (long long)st.st_size, (unsigned)st.st_mode, b[0], b[1], b[2], b[3], b[4]);
+    if (fd >= 0)
+        close(fd);
+    path_of(p, "layout", 2);
+    ok = stat(p, &st) == 0 && (st.st_mode & 0222) != 0 && st.st_size == 12 && exists("layout", 1) && !exists("layout", 3);
+    check(ok, "layout: files named 0, 1, 2; the current one (2) still writable", "file 2 missing, read-only or wrong size");
+    /* receive all: files 0 and 1 are deleted as they are finished */
+    ok = 1;
+    hopper_recv(h, &v, 1000);
+    ok &= v == 0;
+    ok &= hopper_flush(h) == HQ_OK;
+    for (uint64_t i = 1; i < 8; i++)
+        ok &= hopper_recv(h, &v, 1000) == HQ_OK && v == i;
+    ok &= !exists("layout", 0) && !exists("layout", 1) && exists("layout", 2);
+    check(ok, "layout: 0..7 received in order; finished files 0 and 1 deleted, 2 kept", "order or files wrong");
+    hopper_close(h, 1);
+}
+
+static void test_full_resume(void)
+{
+    /* 1 slot, 64-byte files (5 records of 12 B), 1 extra file: 11 values fit */
+    struct hopper *h = open_q("full", 8, 8, 0, 1, 64);
+    uint64_t next_send = 0, next_recv = 0, v;
+    int ok_order = 1, ok_fit = 1, ok_untouched = 1, ok_files = 1;
+    struct hopper_stats st;
+    for (int cycle = 0; cycle < 5; cycle++) {
+        uint64_t accepted = 0;
+        for (;;) {
+            v = next_send;
+            int r = hopper_send(h, &v);
+            if (r == HQ_FULL) {
+                ok_untouched &= v == next_send;
+                break;
+            }
+            if (r != HQ_OK) {
+                ok_fit = 0;
+                break;
+            }
+            next_send++;
+            accepted++;
+        }
+        /* in cycle 0: 1 in memory + 2 files x 5; later the receiver's file is
+         * partly read, so fewer fit; at least one always does */
+        if (cycle == 0)
+            ok_fit &= accepted == 11;
+        else
+            ok_fit &= accepted >= 1;
+        /* drain completely: flush announces the lazy writes once there is room */
+        while (next_recv < next_send) {
+            int r = hopper_recv(h, &v, 0);
+            if (r == HQ_TIMEDOUT) {
+                if (hopper_flush(h) != HQ_OK || hopper_recv(h, &v, 1000) != HQ_OK) {
+                    ok_order = 0;
+                    break;
+                }
+            } else if (r != HQ_OK) {
+                ok_order = 0;
+                printf("  recv: %s: %s\n", hopper_status_name(r), hopper_last_error(h));
+                break;
+            }
+            ok_order &= v == next_recv;
+            next_recv++;
+        }
+        ok_order &= hopper_recv(h, &v, 0) == HQ_TIMEDOUT;
+    }
+    hopper_get_stats(h, &st);
+    /* contiguous numbering: every file the senders created was found and deleted in turn */
+    ok_files = st.files_created >= 5 && st.files_deleted + 1 >= st.files_created && exists("full", st.files_created) &&
+               !exists("full", st.files_created + 1);
+    check(ok_fit, "full_resume: 11 values fit (1 slot + 2 files x 5 records), then FULL; every later cycle accepts some", "accepted count wrong");
+    check(ok_untouched, "full_resume: FULL hands the value back untouched", "value changed");
+    check(ok_order, "full_resume: 5 cycles of fill-until-FULL then drain: every accepted value received once, in order",
+          "order broken at %" PRIu64, next_recv);
+    check(ok_files, "full_resume: no file number skipped after FULL (created files = deleted + current)",
+          "created %" PRIu64 " deleted %" PRIu64, st.files_created, st.files_deleted);
+    check(st.full_returns >= 5, "full_resume: FULL counted once per cycle", "%" PRIu64, st.full_returns);
+    hopper_close(h, 1);
+}
+
+static void test_rlimit(void)
+{
+    struct rlimit old, lim;
+    struct hopper *h = open_q("rlimit", 8, 8, 0, 1, 0); /* 1 MiB files */
+    uint64_t v, sent = 0, got = 0;
+    int r = HQ_OK, err = 0, ok = 1;
+    signal(SIGXFSZ, SIG_IGN); /* so write(2) fails with EFBIG instead of killing us */
+    KIT_CHECK(getrlimit(RLIMIT_FSIZE, &old) == 0);
+    lim = old;
+    lim.rlim_cur = 65536; /* 5461 records + 4 bytes: the 5462nd write is partial */
+    KIT_CHECK(setrlimit(RLIMIT_FSIZE, &lim) == 0);
+    while (sent < 100000) {
+        v = sent;
+        r = hopper_send(h, &v);
+        err = errno;
+        if (r != HQ_OK)
+            break;
+        sent++;
+    }
+    KIT_CHECK(setrlimit(RLIMIT_FSIZE, &old) == 0);
+    check(r == HQ_IO && err == EFBIG && v == sent && sent == 1 + 5461,
+          "rlimit: the write past RLIMIT_FSIZE returns HQ_IO (EFBIG) with the value, after exactly 1 + 5461 accepted",
+          "status %s errno %s after %" PRIu64, hopper_status_name(r), strerror(err), sent);
+    char p[4096];
+    struct stat st;
+    path_of(p, "rlimit", 0);
+    check(stat(p, &st) == 0 && st.st_size == 5461 * 12, "rlimit: the partial record was cut off (file = 5461 whole records)",
+          "size %lld", (long long)st.st_size);
+    /* limit lifted: sending resumes with the same value */
+    for (int i = 0; i < 10; i++) {
+        v = sent;
+        ok &= hopper_send(h, &v) == HQ_OK;
+        sent++;
+    }
+    check(ok, "rlimit: sending resumes once the limit is lifted", "send failed");
+    ok = 1;
+    while (got < sent) {
+        r = hopper_recv(h, &v, 0);
+        if (r == HQ_TIMEDOUT)
+            r = hopper_flush(h) == HQ_OK ? hopper_recv(h, &v, 1000) : HQ_TIMEDOUT;
+        if (r != HQ_OK || v != got) {
+            ok = 0;
+            break;
+        }
+        got++;
+    }
+    check(ok, "rlimit: every accepted value received once, in order, none of the failed one's bytes",
+          "at %" PRIu64 ": %s %s", got, hopper_status_name(r), hopper_last_error(h));
+    hopper_close(h, 1);
+}
+
+static void test_open_error(void)
+{
+    struct hopper *h = open_q("openerr", 8, 8, 0, 5, 40); /* 3 records per file */
+    char p[4096];
+    uint64_t v;
+    int ok = 1, r;
+    path_of(p, "openerr", 1);
+    KIT_CHECK(mkdir(p, 0700) == 0); /* file 1 cannot be created: a directory is there */
+    for (v = 0; v < 4; v++)
+        ok &= hopper_send(h, &v) == HQ_OK; /* 0 memory; 1,2,3 fill file 0 */
+    v = 4;
+    r = hopper_send(h, &v);
+    check(ok && r == HQ_IO && errno == EEXIST && v == 4,
+          "open_error: roll-over onto an unusable name returns HQ_IO with the value", "status %s", hopper_status_name(r));
+    path_of(p, "openerr", 0);
+    struct stat st;
+    check(stat(p, &st) == 0 && (st.st_mode & 0222) != 0, "open_error: nothing changed (file 0 still the writable current file)", "file 0 marked finished");
+    path_of(p, "openerr", 1);
+    rmdir(p);
+    ok = hopper_send(h, &v) == HQ_OK;
+    for (v = 5; v < 8; v++)
+        ok &= hopper_send(h, &v) == HQ_OK;
+    uint64_t got = 0;
+    while (got < 8) {
+        r = hopper_recv(h, &v, 0);
+        if (r == HQ_TIMEDOUT)
+            r = hopper_flush(h) == HQ_OK ? hopper_recv(h, &v, 1000) : HQ_TIMEDOUT;
+        if (r != HQ_OK || v != got) {
+            ok = 0;
+            break;
+        }
+        got++;
+    }
+    check(ok, "open_error: after the obstacle is gone, the same value is accepted; 0..7 received in order", "at %" PRIu64, got);
+    hopper_close(h, 1);
+}
+
+/* Send 0..5 (0 in memory, 1..5 on disk in file 0), take 0, flush; then damage. */
+static struct hopper *corrupt_setup(const char *name)
+{
+    struct hopper *h = open_q(name, 8, 8, 0, 1, 0);
+    uint64_t v;
+    for (v = 0; v < 6; v++)
+        KIT_CHECK(hopper_send(h, &v) == HQ_OK);
+    KIT_CHECK(hopper_recv(h, &v, 1000) == HQ_OK && v == 0);
+    KIT_CHECK(hopper_flush(h) == HQ_OK);
+    return h;
+}
+
+static void corrupt_case(const char *name, const char *what, off_t off, const void *bytes, size_t n, off_t trunc,
+                         int readonly, int want_status, uint64_t good, const char *msg)
+{
+    struct hopper *h = corrupt_setup(name);
+    char p[4096];
+    uint64_t v;
+    int ok = 1, r = HQ_OK;
+    path_of(p, name, 0);
+    int fd = open(p, O_RDWR);
+    KIT_CHECK(fd >= 0);
+    if (bytes)
+        KIT_CHECK(pwrite(fd, bytes, n, off) == (ssize_t)n);
+    if (trunc >= 0)
+        KIT_CHECK(ftruncate(fd, trunc) == 0);
+    if (readonly)
+        KIT_CHECK(fchmod(fd, 0400) == 0);
+    close(fd);
+    for (uint64_t i = 1; i <= good; i++)
+        ok &= hopper_recv(h, &v, 1000) == HQ_OK && v == i;
+    r = hopper_recv(h, &v, 1000);
+    int r2 = hopper_recv(h, &v, 1000);
+    ok &= r == want_status && r2 == want_status && strstr(hopper_last_error(h), msg) != NULL;
+    check(ok, what, "%s then %s: %s", hopper_status_name(r), hopper_status_name(r2), hopper_last_error(h));
+    hopper_close(h, 1);
+}
+
+static void test_corrupt(void)
+{
+    static const unsigned char badlen[4] = { 0, 0, 0, 9 }, huge[4] = { 0xff, 0xff, 0xff, 0xf0 };
+    corrupt_case("c1", "corrupt: length prefix 9 in record 3 -> 1, 2 delivered, then HQ_CORRUPT at offset 24 (sticky)",
+                 24, badlen, 4, -1, 0, HQ_CORRUPT, 2, "offset 24: length prefix 9, expected 8");
+    corrupt_case("c2", "corrupt: length prefix 4294967280 -> HQ_CORRUPT, nothing allocated or skipped",
+                 0, huge, 4, -1, 0, HQ_CORRUPT, 0, "offset 0: length prefix 4294967280");
+    corrupt_case("c3", "corrupt: file cut inside record 4 -> 1..3 delivered, then 'truncated record' at offset 36",
+                 0, NULL, 0, 36 + 7, 0, HQ_CORRUPT, 3, "offset 36: truncated record");
+    corrupt_case("c4", "corrupt: file cut inside a length prefix -> 'truncated record'",
+                 0, NULL, 0, 12 + 2, 0, HQ_CORRUPT, 1, "offset 12: truncated record");
+    corrupt_case("c5", "corrupt: writable file cut at a record boundary -> 'announced record(s) missing'",
+                 0, NULL, 0, 24, 0, HQ_CORRUPT, 2, "3 announced record(s) missing");
+    corrupt_case("c6", "corrupt: file cut and marked finished -> HQ_IO 'cannot open next queue file'",
+                 0, NULL, 0, 24, 1, HQ_IO, 2, "cannot open next queue file");
+}
+
+static void test_open_args(void)
+{
+    struct hopper_config c = { 8, 8, 0, 1, 0 };
+    struct hopper *h;
+    char p[1100];
+    int e1 = hopper_open(&h, "/nonexistent-hopper-dir", "x", &c);
+    int e2 = hopper_open(&h, tmp, "a/b", &c);
+    int e3 = hopper_open(&h, tmp, "", &c);
+    snprintf(p, sizeof p, "%s/plainfile", tmp);
+    int fd = open(p, O_WRONLY | O_CREAT, 0600);
+    KIT_CHECK(fd >= 0);
+    close(fd);
+    int e4 = hopper_open(&h, tmp, "plainfile", &c); /* a file in place of the queue directory */
+    int e5 = hopper_open(&h, p, "x", &c);          /* a file in place of dir */
+    struct hopper_config z = { 0, 8, 0, 1, 0 };
+    int e6 = hopper_open(&h, tmp, "x", &z);
+    check(e1 == ENOENT && e2 == EINVAL && e3 == EINVAL && e4 == ENOTDIR && e5 == ENOTDIR && e6 == EINVAL,
+          "open_args: missing dir ENOENT, bad names EINVAL, a file in place of a directory ENOTDIR, elem 0 EINVAL",
+          "%d %d %d %d %d %d", e1, e2, e3, e4, e5, e6);
+    unlink(p);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = { { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (c == 'h') {
+            printf("usage: %s\n"
+                   "Hopper's semantics scenario by scenario (book ch. 5, sections 2.9.2-2.9.6): size\n"
+                   "clamps, queue-file layout, FULL then drain then resume, disk write errors\n"
+                   "(RLIMIT_FSIZE), roll-over errors, corrupt and truncated queue files.  Queue\n"
+                   "directories go under $TMPDIR and are removed.  Prints ok/FAIL lines.\n",
+                   program_invocation_short_name);
+            return 0;
+        }
+        kit_bad_option(argc, argv);
+    }
+    kit_no_operands(argc, argv);
+    hq_tmpdir_create(tmp, sizeof tmp, 1);
+    test_clamps();
+    test_layout();
+    test_full_resume();
+    test_rlimit();
+    test_open_error();
+    test_corrupt();
+    test_open_args();
+    printf("%d failed\n", failures);
+    return failures ? 1 : 0;
+}

@@ -176,7 +176,7 @@ kit_check "$L telem: under a flood the unbounded server's RSS grows (+${GROW[unb
 # Fuzz corpus: replayed with the parser's contract checked (and under ASan/UBSan below).
 kit_run 60 telem_fuzz corpus/telem/*; rc=$?
 kit_check "$L telem_fuzz: the seed corpus ($(ls corpus/telem | wc -l) datagrams) parses and keeps the contract" \
-    eval '[ $rc -eq 0 ] && grep -q "contract held" "$KIT_OUT"'
+    eval '[ $rc -eq 0 ] && [ ! -s "$KIT_OUT" ]'
 
 # A short libFuzzer run over the parser (ASan + UBSan), seeded with the corpus.
 if [ "$KIT_NATIVE" = 1 ] && command -v clang >/dev/null 2>&1; then

@@ -1,8 +1,11 @@
-/* fuzz_driver - main() for a fuzz entry point (LLVMFuzzerTestOneInput)
+/* fuzz_driver.c - main() for a fuzz entry point (LLVMFuzzerTestOneInput)
  * outside libFuzzer: AFL++ (built with afl-clang-fast; input on stdin, or the
  * file afl-fuzz names with @@) and replay of corpus or crash files.  Each
  * argument is a file run as one input; with none, stdin is.  Inputs are capped
- * at 1 MiB (the rest is ignored).  Exit 2 when a file cannot be read. */
+ * at 1 MiB (the rest is ignored) and handed over in a heap block of exactly
+ * their size, so ASan catches a read one byte past the end.  Prints nothing
+ * on success; exit 2 when a file cannot be read.  Link it with the entry
+ * point's file for replay and AFL++ builds; libFuzzer brings its own main(). */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,7 +26,14 @@ static int run_file(FILE *f, const char *name)
         fprintf(stderr, "fuzz driver: cannot read '%s'\n", name);
         return 2;
     }
-    LLVMFuzzerTestOneInput(buf, n);
+    uint8_t *copy = malloc(n ? n : 1);
+    if (copy == NULL) {
+        fprintf(stderr, "fuzz driver: out of memory\n");
+        return 2;
+    }
+    memcpy(copy, buf, n);
+    LLVMFuzzerTestOneInput(copy, n);
+    free(copy);
     return 0;
 }
 

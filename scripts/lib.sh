@@ -28,11 +28,13 @@ kit_have() {
 
 # kit_run SECS PROG [ARGS...]: run a lab program (through qemu when cross) under
 # timeout.  stdout+stderr go to $KIT_OUT (a file); the exit status is returned
-# (124 = timed out, i.e. hung).
+# (124 = timed out, i.e. hung; 128+N = killed by signal N).  The subshell keeps
+# bash's own "Segmentation fault" notice for crashes that are expected out of
+# the test output.
 kit_run() {
     local secs=$1 prog=$2; shift 2
     # shellcheck disable=SC2086
-    timeout -k 5 "$secs" $KIT_RUN "$KIT_BIN/$prog" "$@" >"$KIT_OUT" 2>&1
+    ( timeout -k 5 "$secs" $KIT_RUN "$KIT_BIN/$prog" "$@" >"$KIT_OUT" 2>&1; exit $? ) 2>/dev/null
 }
 
 # kit_valgrind SECS TOOL LOG PROG [ARGS...]: run under valgrind --tool=TOOL,
@@ -154,4 +156,23 @@ kit_summary() {
     printf '  %s\n' "${KIT_SUMMARY[@]}"
     local n=${1%%-*}
     echo "Next: labs/$1/README.md explains what to look for; scripts/measure.sh $((10#$n)) records the numbers."
+}
+
+# kit_libfuzzer LABEL BINARY CORPUS RUNS SECS MAXLEN: build the lab's libFuzzer
+# target (`make fuzz-libfuzzer-build`, which writes build/fuzz/<lab>/BINARY)
+# and run it from a copy of CORPUS for at most RUNS inputs or SECS seconds;
+# ok if it ends without a crash.  Skips without clang's fuzzer or under qemu.
+kit_libfuzzer() {
+    local label=$1 bin=$2 corpus=$3 runs=$4 secs=$5 maxlen=$6 rc
+    if [ "$KIT_NATIVE" != 1 ] || ! command -v clang >/dev/null 2>&1; then
+        kit_skip "$label: libFuzzer run" "needs clang and a native build"; return
+    fi
+    if ! make -s --no-print-directory fuzz-libfuzzer-build >"$TMP/fbuild.txt" 2>&1; then
+        kit_skip "$label: libFuzzer run" "clang's fuzzer runtime is missing: $(tail -1 "$TMP/fbuild.txt")"; return
+    fi
+    rm -rf "$TMP/lf"; mkdir -p "$TMP/lf" && cp "$corpus"/* "$TMP/lf/"
+    (cd "$TMP" && timeout -k 5 $((secs + 60)) "$KIT_TOP/build/fuzz/$KIT_LAB/$bin" -seed=1 -runs="$runs" \
+        -max_total_time="$secs" -max_len="$maxlen" "$TMP/lf") >"$KIT_OUT" 2>&1; rc=$?
+    kit_check "$label: libFuzzer (ASan+UBSan) runs up to $runs inputs ($secs s) with no crash or contract failure" \
+        eval '[ $rc -eq 0 ] && grep -q "^Done [0-9]* runs" "$KIT_OUT"'
 }

@@ -179,19 +179,7 @@ kit_check "$L telem_fuzz: the seed corpus ($(ls corpus/telem | wc -l) datagrams)
     eval '[ $rc -eq 0 ] && [ ! -s "$KIT_OUT" ]'
 
 # A short libFuzzer run over the parser (ASan + UBSan), seeded with the corpus.
-if [ "$KIT_NATIVE" = 1 ] && command -v clang >/dev/null 2>&1; then
-    if make -s --no-print-directory fuzz-libfuzzer-build >"$TMP/fbuild.txt" 2>&1; then
-        mkdir -p "$TMP/lf" && cp corpus/telem/* "$TMP/lf/"
-        (cd "$TMP" && timeout -k 5 90 "$KIT_TOP/build/fuzz/04-sync-send/telem_libfuzzer" -seed=1 -runs=500000 \
-            -max_total_time=20 -max_len=512 "$TMP/lf") >"$KIT_OUT" 2>&1; rc=$?
-        kit_check "$L telem_fuzz: libFuzzer (ASan+UBSan) runs the parser up to 500,000 inputs with no crash or contract failure" \
-            eval '[ $rc -eq 0 ] && grep -q "^Done [0-9]* runs" "$KIT_OUT"'
-    else
-        kit_skip "$L telem_fuzz: libFuzzer run" "clang's fuzzer runtime is missing: $(tail -1 "$TMP/fbuild.txt")"
-    fi
-else
-    kit_skip "$L telem_fuzz: libFuzzer run" "needs clang and a native build"
-fi
+kit_libfuzzer "$L telem_fuzz" telem_libfuzzer corpus/telem 500000 20 512
 
 # --- helgrind: the race on every run; the twins clean -----------------------------------
 if kit_have valgrind; then

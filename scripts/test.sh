@@ -42,7 +42,9 @@ for d in "${dirs[@]}"; do
     t=test.sh; [ "$d" = scripts ] && t=selftest.sh   # scripts/test.sh is this file
     if [ ! -x "$KIT_TOP/$d/$t" ]; then kit_skip "$name" "no $t"; continue; fi
     echo "--- $name"
+    t0=$(date +%s)
     (cd "$KIT_TOP/$d" && "./$t") || kit_fail "$name: $t exited $?"
+    echo "--- $name: $(( $(date +%s) - t0 )) s"
 done
 
 p=$(grep -c '^pass$' "$KIT_TALLY"); f=$(grep -c '^fail$' "$KIT_TALLY"); s=$(grep -c '^skip$' "$KIT_TALLY")

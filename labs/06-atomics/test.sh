@@ -51,7 +51,7 @@ kit_check "$L lin_check --file: malformed histories (bad event, double invocatio
 kit_run 60 lin_fuzz corpus/lin/*; rc=$?
 kit_check "$L lin_fuzz: the seed corpus ($(ls corpus/lin | wc -l) histories) keeps the parser's and the search's contract" \
     eval '[ $rc -eq 0 ] && [ ! -s "$KIT_OUT" ]'
-kit_libfuzzer "$L lin_fuzz" lin_libfuzzer corpus/lin 200000 15 1024
+kit_libfuzzer "$L lin_fuzz" lin_libfuzzer corpus/lin 200000 10 1024
 
 # --- ABA, deterministic -------------------------------------------------------------------
 kit_run 10 aba_demo; rc=$?

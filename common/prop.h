@@ -90,6 +90,20 @@ static inline int prop_shrink_uint(uint64_t x, unsigned k, uint64_t *out)
     return 1;
 }
 
+/* The k-th shrink candidate of an index x that the property reduces modulo a
+ * size the shrinker cannot see (a pool, the guards held): first the small
+ * values 0 .. min(x, 8) - 1, then prop_shrink_uint's.  Without the small ones,
+ * halving can skip over every value that still fails and stall early. */
+static inline int prop_shrink_index(uint64_t x, unsigned k, uint64_t *out)
+{
+    unsigned small = x < 8 ? (unsigned)x : 8;
+    if (k < small) {
+        *out = k;
+        return 1;
+    }
+    return prop_shrink_uint(x, k - small, out);
+}
+
 /* Number of shrink candidates of x (to enumerate several fields in turn). */
 static inline unsigned prop_shrink_uint_count(uint64_t x)
 {

@@ -192,12 +192,8 @@ static int shrink(const void *elem, unsigned k, void *out, void *ctx)
     const struct action *a = elem;
     struct action *o = out;
     uint64_t v;
-    /* k is taken modulo the pool size, which the shrinker cannot see: try the small
-     * indices 0..7 first, then quickcheck's halving candidates. */
-    unsigned small = a->k < 8 ? a->k : 8;
-    if (k < small)
-        v = k;
-    else if (!prop_shrink_uint(a->k, k - small, &v))
+    /* k is taken modulo the pool size, which the shrinker cannot see */
+    if (!prop_shrink_index(a->k, k, &v))
         return 0;
     *o = *a;
     o->k = (uint16_t)v;

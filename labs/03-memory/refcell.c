@@ -48,12 +48,8 @@ static int shrink(const void *elem, unsigned k, void *out, void *ctx)
     const struct action *a = elem;
     struct action *o = out;
     uint64_t v;
-    /* DROP's arg is taken modulo the guards held, which the shrinker cannot see: try
-     * the small values 0..7 first, then quickcheck's halving candidates. */
-    unsigned small = a->arg < 8 ? (unsigned)a->arg : 8;
-    if (k < small)
-        v = k;
-    else if (!prop_shrink_uint(a->arg, k - small, &v))
+    /* DROP's arg is taken modulo the guards held, which the shrinker cannot see */
+    if (!prop_shrink_index(a->arg, k, &v))
         return 0;
     *o = *a;
     o->arg = (uint32_t)v;

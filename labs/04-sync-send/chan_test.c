@@ -78,20 +78,20 @@ static int model_run(uint64_t seed, size_t cap, size_t steps, char *detail, size
 
 static void model_tests(void)
 {
-    char detail[256] = "", what[128];
+    char detail[256] = "", full[320] = "", what[128];
     static const size_t caps[] = { 0, 1, 2, 3, 10 };
     for (size_t k = 0; k < sizeof caps / sizeof caps[0]; k++) {
         int bad = 0;
-        for (uint64_t seed = 1; seed <= 300 / scale && !bad; seed++)
-            if (model_run(seed * 7919 + caps[k], caps[k], 1 + seed % 200, detail, sizeof detail)) {
+        for (uint64_t seed = 1; seed <= 300 / scale && !bad; seed++) {
+            uint64_t s = seed * 7919 + caps[k];
+            if (model_run(s, caps[k], 1 + seed % 200, detail, sizeof detail)) {
                 bad = 1;
-                char tmp[200];
-                snprintf(tmp, sizeof tmp, "%s", detail);
-                snprintf(detail, sizeof detail, "seed %" PRIu64 ": %s", seed * 7919 + caps[k], tmp);
+                snprintf(full, sizeof full, "seed %" PRIu64 ": %s", s, detail);
             }
+        }
         snprintf(what, sizeof what, "model: %u random op sequences match a FIFO model (capacity %zu%s)",
                  300 / scale, caps[k], caps[k] ? "" : " = unbounded");
-        check(!bad, what, detail);
+        check(!bad, what, full);
     }
 }
 

@@ -176,3 +176,21 @@ kit_libfuzzer() {
     kit_check "$label: libFuzzer (ASan+UBSan) runs up to $runs inputs ($secs s) with no crash or contract failure" \
         eval '[ $rc -eq 0 ] && grep -q "^Done [0-9]* runs" "$KIT_OUT"'
 }
+
+# kit_unit LABEL MIN SECS PROG [ARGS...]: run a test program that prints one
+# "ok <check>" or "FAIL <check>: <detail>" line per check, relay each as a
+# suite line "LABEL: <check>", and fail if it ran fewer than MIN checks or
+# exited non-zero without reporting a FAIL (a crash mid-way, say).
+kit_unit() {
+    local label=$1 min=$2 secs=$3 rc n=0 failed=0 line; shift 3
+    kit_run "$secs" "$@"; rc=$?
+    while IFS= read -r line; do
+        case $line in
+            "ok "*) kit_ok "$label: ${line#ok }"; n=$((n + 1)) ;;
+            "FAIL "*) kit_fail "$label: ${line#FAIL }"; n=$((n + 1)); failed=1 ;;
+        esac
+    done <"$KIT_OUT"
+    if { [ $rc -ne 0 ] && [ $failed = 0 ]; } || [ $n -lt "$min" ]; then
+        kit_fail "$label: ran all its checks (at least $min)" "exit $rc, $n checks: $(tail -n 3 "$KIT_OUT")"
+    fi
+}

@@ -51,4 +51,23 @@ static inline void ring_panic_eq(uint64_t left, uint64_t right, const char *file
                     "  left: `%llu`,\n right: `%llu`', %s:%d\n",
             (unsigned long long)left, (unsigned long long)right, file, line);
 }
+/* main's side of Rust's join().unwrap() on a thread that panicked: one more
+ * "panicked" line, and Rust's exit status for a panic, 101. */
+static inline void ring_main_panic(void) __attribute__((noreturn));
+static inline void ring_main_panic(void)
+{
+    fprintf(stderr, "thread 'main' panicked at 'called `Result::unwrap()` on an `Err` value: Any'\n");
+    exit(101);
+}
+
+/* The success line of the ring programs that are right ("PROG: read N values
+ * in order (0..N-1), DETAIL") and their METRIC lines since t0_ns. */
+static inline void ring_report(const char *prog, uint32_t reads, const char *detail, uint64_t t0_ns)
+{
+    double secs = (double)(kit_now_ns() - t0_ns) / 1e9;
+    printf("%s: read %u values in order (0..%u), %s\n", prog, reads, reads ? reads - 1 : 0, detail);
+    kit_metric("elapsed_s", secs, "s");
+    if (secs > 0)
+        kit_metric("reads_per_s", reads / secs, "1/s");
+}
 #endif

@@ -46,7 +46,7 @@ int main(int argc, char **argv)
 {
     struct ring_args a = { .capacity = 10, .reads = 1000000, .seconds = 0 };
     ring_args_parse(argc, argv, &a,
-        "usage: ring_chan [--capacity N] [--reads N]\n"
+        "usage: ring_chan [--capacity N] [--reads N] [--seconds S]\n"
         "The book's data_race03 (ch. 4.7): the ring replaced by a bounded channel\n"
         "(sync_channel) built from a mutex and two condition variables (chan.c).\n"
         "  --capacity N   channel capacity (default %llu)\n"
@@ -66,14 +66,10 @@ int main(int argc, char **argv)
     void *bad = kit_thread_join(rd);
     kit_thread_join(wr);
     if (bad) {
-        fprintf(stderr, "thread 'main' panicked at 'called `Result::unwrap()` on an `Err` value: Any'\n");
-        exit(101);
+        ring_main_panic();
     }
-    double secs = (double)(kit_now_ns() - t0) / 1e9;
-    printf("ring_chan: read %u values in order (0..%u), channel capacity %llu\n", read_limit,
-           read_limit ? read_limit - 1 : 0, (unsigned long long)a.capacity);
-    kit_metric("elapsed_s", secs, "s");
-    if (secs > 0)
-        kit_metric("reads_per_s", read_limit / secs, "1/s");
+    char detail[48];
+    snprintf(detail, sizeof detail, "channel capacity %llu", (unsigned long long)a.capacity);
+    ring_report("ring_chan", read_limit, detail, t0);
     return 0;
 }

@@ -106,7 +106,7 @@ int main(int argc, char **argv)
 {
     struct ring_args a = { .capacity = 10, .reads = 1000000, .seconds = 0 };
     ring_args_parse(argc, argv, &a,
-        "usage: ring_mutex [--capacity N] [--reads N] [--unlock-before-yield]\n"
+        "usage: ring_mutex [--capacity N] [--reads N] [--seconds S] [--unlock-before-yield]\n"
         "The book's data_race02 (ch. 4.6): the racy ring made safe with one pthread mutex.\n"
         "The writer yields while holding the lock when the ring is full, as in the book.\n"
         "  --capacity N            ring slots (default %llu)\n"
@@ -129,17 +129,13 @@ int main(int argc, char **argv)
     kit_thread_create(&wr, writer, NULL);
     void *bad = kit_thread_join(rd);
     if (bad) {
-        fprintf(stderr, "thread 'main' panicked at 'called `Result::unwrap()` on an `Err` value: Any'\n");
-        exit(101);
+        ring_main_panic();
     }
     kit_thread_join(wr);
-    double secs = (double)(kit_now_ns() - t0) / 1e9;
-    printf("ring_mutex: read %u values in order (0..%u), capacity %llu%s\n", read_limit,
-           read_limit ? read_limit - 1 : 0, (unsigned long long)a.capacity,
-           unlock_before_yield ? ", writer unlocks before yield" : "");
-    kit_metric("elapsed_s", secs, "s");
-    if (secs > 0)
-        kit_metric("reads_per_s", read_limit / secs, "1/s");
+    char detail[80];
+    snprintf(detail, sizeof detail, "capacity %llu%s", (unsigned long long)a.capacity,
+             unlock_before_yield ? ", writer unlocks before yield" : "");
+    ring_report("ring_mutex", read_limit, detail, t0);
     free(sh.r.data);
     kit_mutex_destroy(&sh.lk);
     return 0;

@@ -118,8 +118,7 @@ int main(int argc, char **argv)
     if (a.seconds)
         kit_watchdog((unsigned)a.seconds, "the reader");
     if (kit_thread_join(rd) != NULL) {
-        fprintf(stderr, "thread 'main' panicked at 'called `Result::unwrap()` on an `Err` value: Any'\n");
-        exit(101);
+        ring_main_panic();
     }
     printf(PROG ": reader took %u values in order - this run got lucky; the race is still there\n",
            read_limit);

@@ -78,20 +78,8 @@ for p in ring_racy ring_racy_checked; do
 done
 
 # --- the channel and CKMS: their own test programs report check by check ----------------
-report_lines() { # PREFIX: turn "ok X" / "FAIL X" lines of $KIT_OUT into suite lines; returns the count
-    local n=0 line
-    while IFS= read -r line; do
-        case $line in
-            "ok "*) kit_ok "$1: ${line#ok }"; n=$((n+1)) ;;
-            "FAIL "*) kit_fail "$1: ${line#FAIL }"; n=$((n+1)) ;;
-        esac
-    done <"$KIT_OUT"
-    return $n
-}
-kit_run 120 chan_test; rc=$?; report_lines "$L chan_test"; n=$?
-[ $rc -eq 0 ] && [ $n -ge 20 ] || kit_fail "$L chan_test: ran all checks" "exit $rc, $n checks"
-kit_run 120 ckms_test; rc=$?; report_lines "$L ckms_test"; n=$?
-[ $rc -eq 0 ] && [ $n -ge 12 ] || kit_fail "$L ckms_test: ran all checks" "exit $rc, $n checks"
+kit_unit "$L chan_test" 20 120 chan_test
+kit_unit "$L ckms_test" 12 120 ckms_test
 
 # --- telem: the book's transcript, hostile input, clean shutdown, back-pressure ----------
 # telem_start BIN_DIR ARGS...: start telem on a free port; sets TPID and PORT.

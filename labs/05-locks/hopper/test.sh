@@ -65,18 +65,7 @@ else
 fi
 
 # --- hopper's semantics, scenario by scenario (exact) --------------------------------
-report_lines() { # PREFIX: "ok X" / "FAIL X" lines of $KIT_OUT become suite lines; returns the count
-    local n=0 line
-    while IFS= read -r line; do
-        case $line in
-            "ok "*) kit_ok "$1: ${line#ok }"; n=$((n+1)) ;;
-            "FAIL "*) kit_fail "$1: ${line#FAIL }"; n=$((n+1)) ;;
-        esac
-    done <"$KIT_OUT"
-    return $n
-}
-kit_run 120 hopper_test; rc=$?; report_lines "$L hopper_test"; n=$?
-[ $rc -eq 0 ] && [ $n -ge 25 ] || kit_fail "$L hopper_test: ran all checks" "exit $rc, $n checks: $(tail -3 "$KIT_OUT")"
+kit_unit "$L hopper_test" 25 120 hopper_test
 
 # --- the book's example ------------------------------------------------------------
 kit_run 300 hopper_example; rc=$?

@@ -2,6 +2,7 @@
 #   make                  build every lab for this machine (or ARCH=aarch64|armv7)
 #   make lab-4            build lab 4 and run its guided demo
 #   make test [LAB=4]     run the tests (scripts/test.sh); closing line "N passed, N failed, N skipped"
+#   make test-all [LAB=4] the same plus the long checks (fuzzing campaigns); CI runs both
 #   make measure          scripts/measure.sh: results/<machine-id>/ for this machine
 #   make asm              .s at -O0 and -O2 for every architecture whose compiler is installed
 #   make clean            remove build/
@@ -13,7 +14,7 @@ LAB_DIRS := $(sort $(wildcard labs/[0-9][0-9]-*))
 DIRS := common $(LAB_DIRS)
 lab_dir = $(firstword $(wildcard labs/$(shell printf %02d $(1))-*))
 
-.PHONY: all test measure asm clean $(DIRS)
+.PHONY: all test test-all measure asm clean $(DIRS)
 all: $(DIRS)
 $(DIRS):
 	@$(MAKE) --no-print-directory -C $@ ARCH=$(ARCH) $(if $(SAN),SAN=$(SAN))
@@ -24,6 +25,9 @@ lab-%:
 
 test:
 	@ARCH=$(ARCH) scripts/test.sh $(LAB)
+
+test-all:
+	@ARCH=$(ARCH) KIT_TIER=full scripts/test.sh $(LAB)
 
 measure:
 	@ARCH=$(ARCH) scripts/measure.sh $(LAB)

@@ -32,6 +32,11 @@ static int run_file(FILE *f, const char *name)
         return 2;
     }
     memcpy(copy, buf, n);
+    /* The banner comes with the first input, not before the files are opened:
+     * a bad operand still gets exactly one line (CONTRIBUTING.md). */
+    static int bannered;
+    if (!bannered++ && &fuzz_entry_banner != NULL && fuzz_entry_banner != NULL)
+        fprintf(stderr, "%s\n", fuzz_entry_banner);
     LLVMFuzzerTestOneInput(copy, n);
     free(copy);
     return 0;
@@ -45,7 +50,7 @@ int main(int argc, char **argv)
                "A fuzz entry point (LLVMFuzzerTestOneInput) with a replay main(): runs each\n"
                "FILE (or stdin) as one input, at most 1 MiB.  The same source built with\n"
                "clang -fsanitize=fuzzer is a libFuzzer target and with afl-clang-fast an\n"
-               "AFL++ target (make fuzz-libfuzzer / make fuzz-afl).\n", argv[0]);
+               "AFL++ target (make SAN=libfuzzer / make SAN=afl).\n", argv[0]);
         return 0;
     }
     if (argc > 1 && strcmp(argv[1], "--") == 0)
@@ -54,8 +59,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: unknown option '%s' (try --help)\n", program_invocation_short_name, argv[1]);
         return 2;
     }
-    if (&fuzz_entry_banner != NULL && fuzz_entry_banner != NULL)
-        fprintf(stderr, "%s\n", fuzz_entry_banner);
     if (i >= argc)
         return run_file(stdin, "stdin");
     for (; i < argc; i++) {

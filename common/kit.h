@@ -60,7 +60,7 @@ static inline void kit_die_at(const char *file, int line, int err, const char *f
             kit_die_at(__FILE__, __LINE__, kit_rc_, "%s", #call);              \
     } while (0)
 
-/* Bad command-line input: one line on stderr, exit status 2 (SPEC section 4). */
+/* Bad command-line input: one line on stderr, exit status 2 (CONTRIBUTING.md). */
 static inline void kit_usage_error(const char *fmt, ...)
     __attribute__((noreturn, format(printf, 1, 2)));
 static inline void kit_usage_error(const char *fmt, ...)
@@ -263,10 +263,30 @@ static inline void kit_no_operands(int argc, char **argv)
 
 /* ---- metrics --------------------------------------------------------------- */
 
+/* The units a METRIC line may carry (CONTRIBUTING.md, "METRIC lines"): time,
+ * rate (anything per second), bandwidth, size, ratio (speedups, fairness),
+ * percent, parts per million, plain counts, and the units perf's own figures
+ * come in.  One name for each, so tables and plots line up across labs. */
+#define KIT_UNITS "s ms us ns 1/s MiB/s B KiB MiB x % ppm count insn/cycle CPUs status"
+
 /* Print the machine-readable line "METRIC <name> <value> <unit>" on stdout
- * (SPEC section 7), e.g. kit_metric("reads_per_s", 1.2e6, "1/s"). */
+ * (CONTRIBUTING.md), e.g. kit_metric("reads_per_s", 1.2e6, "1/s").  A unit
+ * outside KIT_UNITS is a bug in the program: it aborts, so tests catch it. */
 static inline void kit_metric(const char *name, double value, const char *unit)
 {
+    const char *u = KIT_UNITS, *e;
+    size_t n = strlen(unit);
+    for (; *u; u = *e ? e + 1 : e) {
+        e = strchr(u, ' ');
+        if (!e)
+            e = u + strlen(u);
+        if ((size_t)(e - u) == n && strncmp(u, unit, n) == 0)
+            break;
+    }
+    if (n == 0 || !*u) {
+        fprintf(stderr, "kit_metric: unit '%s' of %s is not one of: %s\n", unit, name, KIT_UNITS);
+        abort();
+    }
     printf("METRIC %s %.10g %s\n", name, value, unit);
     fflush(stdout);
 }

@@ -1,34 +1,19 @@
 /* kit_test - unit tests of common/kit.h: the parts that can be wrong.
  *
- * Prints "ok <check>" or "FAIL <check>: <detail>" per check; common/test.sh
- * turns them into the suite's lines.  Built with NDEBUG defined on purpose:
+ * Reports each check through common/check.h (and tests check.h's own lines);
+ * common/test.sh relays them.  Built with NDEBUG defined on purpose:
  * KIT_CHECK and the pthread wrappers must still fire. */
 #define NDEBUG 1
 #include "kit.h"
+#include "check.h"
 #include <signal.h>
 #include <stdalign.h>
 #include <stddef.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int failures;
-
-static void report(int pass, const char *what, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void report(int pass, const char *what, const char *fmt, ...)
-{
-    if (pass) {
-        printf("ok %s\n", what);
-        return;
-    }
-    failures++;
-    printf("FAIL %s: ", what);
-    va_list ap;
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    putchar('\n');
-}
+/* report(pass, what, detail...): one check (common/check.h). */
+#define report(pass, what, ...) CHECK_THAT(pass, what, __VA_ARGS__)
 
 /* Run fn in a child with stdout and stderr captured; return its wait status. */
 static int in_child(void (*fn)(void), char *out, size_t outsz)
@@ -177,6 +162,30 @@ static void exit_tests(void)
            "kit_metric prints 'METRIC name value unit' without exponent", "output '%s'", out);
 }
 
+static void child_bad_unit(void)
+{
+    const char *unit = "ratio"; /* not a literal in the call: kit_lab_checks greps those */
+    kit_metric("speedup_2t", 1.9, unit);
+}
+static void child_checks(void)
+{
+    CHECK(1 + 1 == 2, "passes");
+    CHECK_EQ_U64(3, 4, "three is %d", 4);
+    exit(check_done());
+}
+
+static void unit_and_check_tests(void)
+{
+    char out[4096];
+    int st = in_child(child_bad_unit, out, sizeof out);
+    report(WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT && strstr(out, "unit 'ratio'"),
+           "kit_metric aborts on a unit outside KIT_UNITS", "status %#x, output '%s'", st, out);
+    st = in_child(child_checks, out, sizeof out);
+    report(WIFEXITED(st) && WEXITSTATUS(st) == 1 && strncmp(out, "ok passes\nFAIL three is 4: ", 27) == 0 &&
+           strstr(out, "kit_test.c:") && strstr(out, ": got 3, want 4\n# ") && strstr(out, " checks, 1 failed\n"),
+           "check.h: ok/FAIL lines with file:line and values, closing count, exit 1", "status %#x, output '%s'", st, out);
+}
+
 static void time_tests(void)
 {
     uint64_t t0 = kit_now_ns();
@@ -209,5 +218,6 @@ int main(int argc, char **argv)
     parse_tests();
     exit_tests();
     time_tests();
-    return failures ? 1 : 0;
+    unit_and_check_tests();
+    return check_done();
 }

@@ -14,7 +14,9 @@
  *                                 non-zero with a reason written into why[w]
  *   show(f, elem, ctx)            print one element, e.g. "INSERT 1 0"
  *
- * prop_check() runs opts.tests random cases (default 100, like quickcheck).
+ * prop_check() runs opts.tests random cases (default 100, like quickcheck);
+ * prop_as_check() runs one and reports it as a common/check.h check (the
+ * *_prop test programs).
  * On a failure it shrinks the case - deleting chunks of elements (halves,
  * quarters, ..., single ones) while it still fails, then shrinking each element
  * through shrink() - and prints the minimal counterexample and the seed:
@@ -44,6 +46,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "check.h"
 #include "kit.h"
 
 /* ---- generators ------------------------------------------------------------ */
@@ -272,6 +275,38 @@ static inline int prop_check(const struct prop_spec *s, const struct prop_opts *
     fflush(o->out);
     free(c);
     return 0;
+}
+
+/* prop_as_check(spec, opts): run one property (prop_check) and report it as one
+ * check.h check, "ok NAME holds for N cases (seed S)".  prop.h's report goes
+ * to a memory stream: on a failure it is printed as '#' note lines, and the
+ * FAIL line's detail carries the same report on one line - the failing test,
+ * the seed to replay, the shrunk counterexample and the reason - so a test
+ * log shows the counterexample even where only check lines are kept.
+ * Returns 0 when the property held, 1 when it failed. */
+static inline int prop_as_check(const struct prop_spec *s, struct prop_opts o)
+{
+    char *rep = NULL, what[160], detail[480] = "", *line, *save = NULL;
+    size_t replen = 0, used = 0, plen = strlen(s->name) + 7;   /* "prop NAME: " */
+    FILE *f = open_memstream(&rep, &replen);
+    KIT_CHECK(f != NULL);
+    o.out = f;
+    int failed = prop_check(s, &o);
+    KIT_CHECK(fclose(f) == 0);
+    for (line = strtok_r(rep, "\n", &save); failed && line; line = strtok_r(NULL, "\n", &save)) {
+        check_note("%s", line);
+        const char *t = strncmp(line, "prop ", 5) == 0 && strlen(line) >= plen ? line + plen : line;
+        while (*t == ' ')
+            t++;
+        const char *sep = used == 0 ? "" : detail[used - 1] == ':' ? " " : "; ";
+        int n = snprintf(detail + used, sizeof detail - used, "%s%s", sep, t);
+        if (n > 0)
+            used = used + (size_t)n < sizeof detail ? used + (size_t)n : sizeof detail - 1;
+    }
+    snprintf(what, sizeof what, "%s holds for %" PRIu64 " cases (seed %" PRIu64 ")", s->name, o.tests, o.seed);
+    CHECK_THAT(!failed, what, "%s", detail);
+    free(rep);
+    return failed;
 }
 
 #endif /* PROP_H */

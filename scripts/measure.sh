@@ -176,6 +176,15 @@ else
         labdirs+=("$(cd "$d" && pwd)")
     done
 fi
+# A lab's sub-labs (SUBLABS in its Makefile) are measured with it, as labs of their own.
+subs=()
+for d in "${labdirs[@]}"; do
+    subs+=("$d")
+    for s in $(make -s --no-print-directory -C "$d" print-env ARCH="${ARCH:-}" 2>/dev/null | sed -n "s/.*KIT_SUBLABS='\([^']*\)'.*/\1/p"); do
+        [ -f "$d/$s/measure.conf" ] && subs+=("$d/$s")
+    done
+done
+labdirs=("${subs[@]}")
 
 # ---------------------------------------------------------------- this machine
 kit_env "${labdirs[0]}" 2>/dev/null
@@ -240,7 +249,7 @@ cache_line() { lscpu 2>/dev/null | sed -n 's/^\(L[1-3][di]\{0,1\}\) cache:[[:spa
     echo "memory: $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo 2>/dev/null)"
     echo "hypervisor: $(lscpu_field 'Hypervisor vendor' | head -n 1 | grep . || echo none)"
     echo "kernel: $(uname -sr)"
-    echo "compiler: $cc: $($cc --version 2>/dev/null | head -n 1)"
+    echo "compiler: $cc: $KIT_CC_VERSION"
     echo "cflags: $cflags"
     echo "valgrind: $vg_note"
     echo "perf: $perf_note"
@@ -337,10 +346,13 @@ run_time() {
 }
 
 run_valgrind() {
-    local tool=$1; shift
+    local tool=$1 bin=$VG_BIN; shift
+    # cachegrind counts the normal build's instructions; the other tools run the
+    # valgrind flavour, whose helgrind annotations (common/hb.h) they need.
+    [ "$tool" = cachegrind ] && bin=$KIT_BIN
     # --fair-sched: a thread that yields while holding a lock (ring_mutex) otherwise
     # starves the others under valgrind's big lock for tens of seconds now and then.
-    timed valgrind --tool="$tool" --fair-sched=try --log-file="$work/vg.log" "$@" "$KIT_BIN/$prog" "${args[@]}"
+    timed valgrind --tool="$tool" --fair-sched=try --log-file="$work/vg.log" "$@" "$bin/$prog" "${args[@]}"
     if [ "$hung" = 1 ]; then printf 'exit_status\ttimeout\tstatus\n' | add "$tool"; fail "$tool" "timed out after $tmo s"; return 1; fi
     return 0
 }
@@ -410,11 +422,17 @@ echo "measure.sh: $mode run, machine $id, results in $out"
 t_start=${EPOCHREALTIME/,/.}
 labnames=()
 for labdir in "${labdirs[@]}"; do
-    lab=${labdir##*/} run="-"
+    run="-"
+    if ! kit_env "$labdir" || ! kit_build "$labdir"; then lab=${labdir##*/}; fail build "make failed"; continue; fi
+    lab=$KIT_LAB
     labnames+=("$lab")
     rm -rf "${out:?}/logs/$lab"
     echo "== $lab"
-    if ! kit_env "$labdir" || ! kit_build "$labdir"; then fail build "make failed"; continue; fi
+    VG_BIN=$KIT_TOP/build/$KIT_ARCH-valgrind/$KIT_LAB
+    if [ "$have_vg" = 1 ] && grep -v '^ *#' "$labdir/measure.conf" | cut -d'|' -f2 | grep -Eqw 'helgrind|memcheck|massif' &&
+        ! kit_build "$labdir" valgrind; then
+        fail build "the valgrind flavour (make SAN=valgrind) failed"; continue
+    fi
     lineno=0
     while IFS= read -r line || [ -n "$line" ]; do
         lineno=$((lineno + 1))

@@ -57,6 +57,12 @@ if awk -F'\t' 'NR == 1 { ok = ($0 == "lab\trun\tmetric\tvalue\tunit\ttool"); nex
     kit_ok "scripts results/book: results.tsv has the header and 6 numeric-valued fields a row"
 else kit_fail "scripts results/book: results.tsv malformed"; fi
 
+# ---- every committed table speaks the kit's unit vocabulary (KIT_UNITS in common/kit.h)
+units=$(sed -n 's/^#define KIT_UNITS "\(.*\)"$/\1/p' "$KIT_TOP/common/kit.h")
+odd=$(awk -F'\t' -v u=" $units " 'FNR > 1 && index(u, " " $5 " ") == 0 { print FILENAME ": " $5 }' "$KIT_TOP"/results/*/results.tsv | sort -u | head -n 5)
+if [ -n "$units" ] && [ -z "$odd" ]; then kit_ok "scripts results/*: every unit is one of KIT_UNITS"
+else kit_fail "scripts results/*: every unit is one of KIT_UNITS" "$odd"; fi
+
 # ---- measure.sh --quick end to end, into a directory seeded with another lab's rows
 # (kept) and a stale lab 4 row (replaced).
 kit_env "$KIT_TOP/labs/04-sync-send"

@@ -29,20 +29,19 @@ echo "  (the book's Rust hello on ARMv7: 1448 lines debug, 101 release - Rust's 
 kit_note "hello .s -O0/-O2 lines" "${counts# }"
 
 kit_say "2. valgrind on hello: memcheck (leaks and bad accesses), massif (heap profile), cachegrind (cache simulation)"
-if kit_have valgrind; then
+KIT_OUT=$TMP/prog.txt # the program's own output under valgrind (kit_valgrind)
+if kit_vg_ready "valgrind on hello"; then
     echo "\$ valgrind --tool=memcheck --leak-check=full hello"
-    valgrind --leak-check=full --log-file="$TMP/mc.txt" "$KIT_BIN/hello" >/dev/null 2>&1
+    kit_valgrind 60 "memcheck --leak-check=full" "$TMP/mc.txt" hello
     grep -E 'in use at exit|total heap usage|All heap blocks|ERROR SUMMARY' "$TMP/mc.txt" | sed 's/^==[0-9]*== /  /'
     kit_note "memcheck hello" "$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1 errors/p' "$TMP/mc.txt"), $(sed -n 's/.*total heap usage: //p' "$TMP/mc.txt")"
     echo "\$ valgrind --tool=massif hello && ms_print massif.out"
-    valgrind --tool=massif --massif-out-file="$TMP/massif.out" "$KIT_BIN/hello" >/dev/null 2>&1
+    kit_valgrind 60 "massif --massif-out-file=$TMP/massif.out" "$TMP/massif.txt" hello
     if command -v ms_print >/dev/null 2>&1; then ms_print "$TMP/massif.out" | sed -n '7,40p'; else echo "  (ms_print not installed)"; fi
     echo "\$ valgrind --tool=cachegrind --cache-sim=yes hello"
-    valgrind --tool=cachegrind --cache-sim=yes --cachegrind-out-file=/dev/null --log-file="$TMP/cg.txt" "$KIT_BIN/hello" >/dev/null 2>&1
+    kit_valgrind 60 "cachegrind --cache-sim=yes --cachegrind-out-file=/dev/null" "$TMP/cg.txt" hello
     grep -E 'refs|misses|miss rate' "$TMP/cg.txt" | sed 's/^==[0-9]*== /  /'
     kit_note "cachegrind hello" "$(sed -n 's/.*I *refs: *\([0-9,]*\).*/\1 I refs (book, Rust debug: 533,954)/p' "$TMP/cg.txt")"
-else
-    echo "(valgrind not available for ARCH=$KIT_ARCH: skipped)"
 fi
 
 kit_say "3. litmus_sb: store buffering - x = 1; r1 = y || y = 1; r2 = x. x86's store buffer lets both loads read 0"
@@ -80,8 +79,8 @@ quiet <"$TMP/out"
 kit_note "spawn + join" "$(metric spawn_join_us) us in-process${KIT_NATIVE:+}$( [ "$KIT_NATIVE" = 1 ] && echo "; launch difference $(metric launch_diff_ms) ms (book 0.24)")"
 
 kit_say "11. amdahl: the book's 24-hour job with 1 serial hour can never run more than 24x faster"
-kit_show amdahl --measure >"$TMP/out"; quiet <"$TMP/out"
-kit_note "amdahl measured 2 threads" "$(metric speedup_2t)x (Amdahl predicts 1.92x for s = 1/24)"
+kit_show amdahl --measure --threads 2 >"$TMP/out"; quiet <"$TMP/out"
+kit_note "amdahl measured 2 threads" "$(metric speedup)x (Amdahl predicts $(metric amdahl_speedup)x for s = 1/24)"
 
 kit_summary 01-machine
 [ "$KIT_NATIVE" = 1 ] || echo "  (qemu-user on $(uname -m): none of these is an $KIT_ARCH result)"

@@ -7,7 +7,15 @@
  * and, on native x86, against x86-TSO (Sewell et al., CACM 2010).
  *
  * A program (litmus_sb.c, ...) describes its shape in a struct litmus_shape
- * and calls litmus_main(). */
+ * and calls litmus_main().  Lesson code of lab 1; other labs link it with
+ * `USES := 01-machine/litmus` (CONTRIBUTING.md).
+ *
+ * Synchronization: litmus_main() runs one test at a time from the program's
+ * main thread and is not reentrant (the run's state is static).  Inside a run,
+ * the shape's thread() callbacks run concurrently, one per test thread, between
+ * two spin-barrier meetings; reset() and the outcome count run on thread 0
+ * alone, ordered with the other threads by the barrier's release/acquire
+ * (litmus.c). */
 #ifndef LITMUS_H
 #define LITMUS_H
 #include "kit.h"

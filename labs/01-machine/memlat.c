@@ -9,7 +9,11 @@
  * so the loads cannot overlap and the time per load is the latency of
  * whichever level holds the working set.  The plateaus of ns/load are the
  * L1, L2, L3 and DRAM latencies (method after lmbench's lat_mem_rd and
- * Drepper 2007, "What every programmer should know about memory", s. 3.3). */
+ * Drepper 2007, "What every programmer should know about memory", s. 3.3).
+ *
+ * METRIC lines: a run over many sizes reports the plateaus (l1_ns, l2_ns,
+ * l3_ns, dram_ns); --kib N measures one size and reports ns_per_load, so
+ * measure.conf sweeps the size (one sweep point per run, CONTRIBUTING.md). */
 #include "machine.h"
 #include <sys/mman.h>
 
@@ -58,6 +62,7 @@ int main(int argc, char **argv)
     static const struct option opts[] = {
         { "min-kib", required_argument, NULL, 'k' },
         { "max-mib", required_argument, NULL, 'm' },
+        { "kib", required_argument, NULL, 'K' },
         { "ms", required_argument, NULL, 't' },
         { "seed", required_argument, NULL, 's' },
         { "no-hugepages", no_argument, NULL, 'H' },
@@ -65,37 +70,48 @@ int main(int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     uint64_t min_kib = 4, max_mib = 256, ms = 40, seed = 1;
-    int huge = 1, c;
+    uint64_t one_kib = 0;
+    int huge = 1, range = 0, c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'k': min_kib = kit_arg_u64("min-kib", optarg, 4, 1u << 20); break;
-        case 'm': max_mib = kit_arg_u64("max-mib", optarg, 1, 4096); break;
+        case 'k': min_kib = kit_arg_u64("min-kib", optarg, 4, 1u << 20); range = 1; break;
+        case 'm': max_mib = kit_arg_u64("max-mib", optarg, 1, 4096); range = 1; break;
+        case 'K': one_kib = kit_arg_u64("kib", optarg, 4, 4096u << 10); break;
         case 't': ms = kit_arg_u64("ms", optarg, 1, 10000); break;
         case 's': seed = kit_arg_u64("seed", optarg, 0, UINT64_MAX); break;
         case 'H': huge = 0; break;
         case 'h':
-            printf("usage: memlat [--min-kib K] [--max-mib M] [--ms T] [--seed S] [--no-hugepages]\n"
+            printf("usage: memlat [--min-kib K] [--max-mib M | --kib N] [--ms T] [--seed S] [--no-hugepages]\n"
                    "Memory latency by pointer chasing: dependent loads along a random cycle of\n"
                    "64-byte lines, for working sets from K KiB to M MiB (doubling). The plateaus\n"
                    "of ns/load are the L1, L2, L3 and DRAM latencies (book ch. 1: 0.5 / 7 / 100 ns).\n"
                    "  --min-kib K      smallest working set (default 4, a power of two)\n"
                    "  --max-mib M      largest working set (default 256, a power of two)\n"
+                   "  --kib N          only a working set of N KiB (a power of two): METRIC ns_per_load\n"
                    "  --ms T           time spent chasing at each size (default 40 ms)\n"
                    "  --seed S         seed of the random cycle (default 1)\n"
                    "  --no-hugepages   do not ask for transparent huge pages: large sets then\n"
                    "                   pay TLB misses on top of the DRAM latency\n"
-                   "Prints a table, the plateaus against the book's figures, and METRIC lines.\n");
+                   "Prints a table, the plateaus against the book's figures and their METRIC lines\n"
+                   "(l1_ns, l2_ns, l3_ns, dram_ns).\n");
             return 0;
         default: kit_bad_option(argc, argv);
         }
     }
     kit_no_operands(argc, argv);
+    if (one_kib) {
+        if (range)
+            kit_usage_error("--kib %" PRIu64 ": measures one size; leave out --min-kib and --max-mib", one_kib);
+        if (one_kib & (one_kib - 1))
+            kit_usage_error("--kib: expected a power of two, got '%" PRIu64 "'", one_kib);
+        min_kib = one_kib;
+    }
     if (min_kib & (min_kib - 1))
         kit_usage_error("--min-kib: expected a power of two, got '%" PRIu64 "'", min_kib);
     if (max_mib & (max_mib - 1))
         kit_usage_error("--max-mib: expected a power of two, got '%" PRIu64 "'", max_mib);
-    uint64_t min_b = min_kib << 10, max_b = max_mib << 20;
+    uint64_t min_b = min_kib << 10, max_b = one_kib ? one_kib << 10 : max_mib << 20;
     if (min_b > max_b)
         kit_usage_error("--min-kib %" PRIu64 " is larger than --max-mib %" PRIu64, min_kib, max_mib);
 
@@ -141,6 +157,12 @@ int main(int argc, char **argv)
         size_at[nsizes] = b;
     }
 
+    if (one_kib) {
+        kit_metric("ns_per_load", ns_at[0], "ns");
+        free(order);
+        munmap(lines, max_b);
+        return 0;
+    }
     /* Plateau of a level: the largest measured size that fills at most half
      * of it (and more than half of the level below, so it misses there). */
     struct { const char *name, *metric; uint64_t lo, hi; double book; } lv[4] = {
@@ -178,12 +200,6 @@ int main(int argc, char **argv)
         else
             printf("  %-5s %8s %8.2f ns   (the book gives no figure)\n", lv[k].name, name, ns_at[pick]);
         level_pick[k] = pick;
-    }
-    for (int i = 0; i < nsizes; i++) {
-        char name[32], mname[48];
-        size_name(size_at[i], name, sizeof name);
-        snprintf(mname, sizeof mname, "ns_per_load_%s", name);
-        kit_metric(mname, ns_at[i], "ns");
     }
     for (int k = 0; k < 4; k++)
         if (level_pick[k] >= 0)

@@ -18,11 +18,12 @@ secs() { # secs PROG ARGS...: wall seconds of one silent run
     t1=$(date +%s%N)
     awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }'
 }
-irefs() { # irefs PROG ARGS...: cachegrind's instruction count
-    valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null --log-file="$TMP/cg.txt" \
-        "$KIT_BIN/$1" "${@:2}" >/dev/null 2>&1
+KIT_OUT=$TMP/vg.out   # kit_valgrind puts the program's own output there
+irefs() { # irefs PROG ARGS...: cachegrind's instruction count (the valgrind flavour's build)
+    kit_valgrind 300 "cachegrind --cache-sim=no --cachegrind-out-file=/dev/null" "$TMP/cg.txt" "$@"
     sed -n 's/.*I *refs: *\([0-9,]*\).*/\1/p' "$TMP/cg.txt" | tr -d ,
 }
+VG=0; kit_vg_ready "cachegrind steps of this demo" && VG=1
 
 kit_say "1. standard: the book's runner over a Robin Hood map like Rust's std HashMap (SipHash-1-3, u16 keys)"
 kit_show standard --stats | tee "$TMP/out"
@@ -34,7 +35,7 @@ echo "wall: standard $ts s, naive $tn s ($(awk -v a="$tn" -v b="$ts" 'BEGIN { pr
 kit_note "naive / standard wall" "$tn s / $ts s"
 
 kit_say "3. cachegrind: instructions executed, the book's most useful figure (40,000 ops; naive is O(n^2))"
-if kit_have valgrind; then
+if [ "$VG" = 1 ]; then
     is=$(irefs standard --ops 40000 --hash-seed 1); in=$(irefs naive --ops 40000 --hash-seed 1)
     echo "I refs: standard $is, naive $in: naive runs $((in / is))x the instructions (book, 100,000 ops: 598x)"
     kit_note "cachegrind naive/standard" "$((in / is))x instructions at 40,000 ops"
@@ -42,22 +43,22 @@ else
     echo "(valgrind not available for ARCH=$KIT_ARCH: skipped)"
 fi
 
-kit_say "4. qc_naive: QuickCheck-style property tests (common/prop.h) - get_what_you_give, sut_vs_model"
-kit_show qc_naive | tee "$TMP/out"
-kit_note qc_naive "$(grep -c ': OK' "$TMP/out") of 2 properties pass"
-kit_say "5. qc_naive_weakhash: the same tests with hash = key & 0xF - the naive map compares hashes, not keys"
-kit_show qc_naive_weakhash --seed 1 | tee "$TMP/out"
-kit_note qc_naive_weakhash "$(sed -n 's/.*sut_vs_model: shrunk from \([0-9]*\) to \([0-9]*\) elements.*/FAILS, shrunk \1 -> \2 actions/p' "$TMP/out")"
+kit_say "4. naive_prop: QuickCheck-style property tests (common/prop.h) - get_what_you_give, sut_vs_model"
+kit_show naive_prop | tee "$TMP/out"
+kit_note naive_prop "$(grep -c '^ok ' "$TMP/out") of 2 properties hold"
+kit_say "5. naive_weakhash_prop: the same tests with hash = key & 0xF - the naive map compares hashes, not keys"
+kit_show naive_weakhash_prop --seed 1 | tee "$TMP/out"
+kit_note naive_weakhash_prop "$(sed -n 's/^# prop sut_vs_model: shrunk from \([0-9]*\) to \([0-9]*\) elements.*/FAILS, shrunk \1 -> \2 actions/p' "$TMP/out")"
 
 kit_say "6. naive_interpreter: the book's AFL target - INSERT/LOOKUP lines on stdin, prints nothing"
-for f in corpus/*; do echo "--- $f:"; sed 's/^/    /' "$f"; done
-kit_show naive_interpreter --stats <corpus/mixed_gets_puts
+for f in corpus/naive_interpreter_fuzz/*; do echo "--- $f:"; sed 's/^/    /' "$f"; done
+kit_show naive_interpreter --stats <corpus/naive_interpreter_fuzz/mixed_gets_puts
 kit_say "7. naive_interpreter_buggy: BROKEN ON PURPOSE - keys copied into a 16-byte stack buffer"
-if [ "$KIT_NATIVE" = 1 ] && kit_have clang && make -s --no-print-directory fuzz-libfuzzer >"$TMP/fb.txt" 2>&1; then
-    mkdir -p "$TMP/lf/c" "$TMP/lf/a" && cp corpus/* "$TMP/lf/c/"
-    echo "\$ libfuzzer_naive_interpreter_buggy -seed=1 -max_total_time=30 corpus/"
-    (cd "$TMP/lf" && timeout -k 5 60 "$KIT_BIN/fuzz/libfuzzer_naive_interpreter_buggy" -seed=1 -runs=2000000 \
-        -max_total_time=30 -artifact_prefix=a/ c >"$TMP/lf.txt" 2>&1)
+if [ "$KIT_NATIVE" = 1 ] && kit_have clang && kit_build . libfuzzer 2>"$TMP/fb.txt"; then
+    mkdir -p "$TMP/lf/c" "$TMP/lf/a" && cp corpus/naive_interpreter_buggy_fuzz/* "$TMP/lf/c/"
+    echo "\$ make SAN=libfuzzer; naive_interpreter_buggy_fuzz -seed=1 -max_total_time=30 corpus/naive_interpreter_buggy_fuzz/"
+    (cd "$TMP/lf" && timeout -k 5 60 "$KIT_TOP/build/$KIT_ARCH-libfuzzer/$KIT_LAB/naive_interpreter_buggy_fuzz" -seed=1 \
+        -runs=2000000 -max_total_time=30 -artifact_prefix=a/ c >"$TMP/lf.txt" 2>&1)
     grep -m1 'ERROR: AddressSanitizer' "$TMP/lf.txt"; grep -m1 '#[0-9]* .*naive_interp_apply' "$TMP/lf.txt"
     art=$(find "$TMP/lf/a" -name 'crash-*' | head -1)
     if [ -n "$art" ]; then
@@ -69,20 +70,20 @@ if [ "$KIT_NATIVE" = 1 ] && kit_have clang && make -s --no-print-directory fuzz-
     fi
 else
     echo "(libFuzzer not usable here; the committed crash: crashes/long_key_overflow)"
-    run naive_interpreter_buggy <crashes/long_key_overflow; rc=$?
+    kit_show naive_interpreter_buggy <crashes/long_key_overflow; rc=$?
     echo "exit $rc ($( [ $rc -ge 128 ] && echo "killed by signal $((rc - 128)): the overflow smashed the stack" || echo "the overflow went unnoticed without ASan") - which is why C is fuzzed with sanitizers on)"
     kit_note naive_interpreter_buggy "not fuzzed here"
 fi
 
-kit_say "8. bench_hashmap: criterion-style benchmarks, u8 keys (naive stays <= 256 entries: ~5x, not 190x)"
-kit_show bench_hashmap --filter /100000/ --samples 20 | tee "$TMP/out"
-kit_note "bench n=100000 (ns)" "$(sed -n 's/^METRIC hashmap_100000_\([a-z]*\)_ns \([0-9]*\).*/\1 \2/p' "$TMP/out" | tr '\n' ' ')"
+kit_say "8. hashmap_bench: criterion-style benchmarks, u8 keys (naive stays <= 256 entries: ~5x, not 190x)"
+kit_show hashmap_bench --size 100000 --samples 20 | tee "$TMP/out"
+kit_note "bench n=100000 (ns)" "$(sed -n 's/^METRIC \([a-z]*\)_ns \([0-9]*\).*/\1 \2/p' "$TMP/out" | tr '\n' ' ')"
 
 kit_say "9. specialized: HashMapU8 - the key is the index of a 256-slot array; u8 keys"
 kit_show specialized
 kit_say "10. standard_u8: the Robin Hood map on the same u8 workload - a fair comparison"
 kit_show standard_u8 --stats
-if kit_have valgrind; then
+if [ "$VG" = 1 ]; then
     ip=$(irefs specialized); i8=$(irefs standard_u8 --hash-seed 1); is=$(irefs standard --hash-seed 1)
     echo "I refs: specialized $ip, standard_u8 $i8, standard (u16) $is: specialized/standard = $(awk -v a="$ip" -v b="$is" 'BEGIN { printf "%.2f", a / b }') (book 0.20)"
     kit_note "cachegrind specialized" "$ip vs standard_u8 $i8 vs standard $is"

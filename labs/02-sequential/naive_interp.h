@@ -1,11 +1,13 @@
 /* naive_interp.h - the naive map with String keys and values, as the book's
  * naive_interpreter uses it (HashMap<String, String>), and the interpreter's
  * apply step.  Shared by naive_interpreter, naive_interpreter_buggy and their
- * fuzz entry points.  Like naive_map.h it compares hashes only (the book's
- * latent bug); with SipHash-1-3 that never shows.
+ * fuzz entry points (naive_interpreter_fuzz, naive_interpreter_buggy_fuzz).
+ * Like naive_map.h it compares hashes only (the book's latent bug); with
+ * SipHash-1-3 that never shows.
  *
- * Define NAIVE_INTERP_BUGGY before including to get the BROKEN ON PURPOSE
- * variant: keys are copied into a 16-byte stack buffer with no length check.
+ * Built with -DNAIVE_INTERP_BUGGY (the Makefile's twins naive_interpreter_buggy
+ * and naive_interpreter_buggy_fuzz) it is the BROKEN ON PURPOSE variant: keys
+ * are copied into a 16-byte stack buffer with no length check.
  */
 #ifndef NAIVE_INTERP_H
 #define NAIVE_INTERP_H
@@ -90,7 +92,7 @@ static inline const struct naive_sentry *naive_smap_get(const struct naive_smap 
 static struct naive_smap naive_interp_map;
 static volatile size_t naive_interp_sink;   /* keeps LOOKUP's result alive at -O2 */
 
-#ifdef NAIVE_INTERP_BUGGY
+#if NAIVE_INTERP_BUGGY
 /* BROKEN ON PURPOSE: a fixed key buffer and no length check - any key of 16
  * bytes or more overflows the stack (ASan: stack-buffer-overflow). */
 static __attribute__((noinline)) void naive_interp_apply(const struct interp_line *l)

@@ -4,7 +4,7 @@
  * Kept faithful to the book, including its latent bug: insert and get compare
  * 64-bit HASHES ONLY, never keys.  With SipHash over at most 65,536 keys a
  * collision is astronomically unlikely, so the book never sees it; compile with
- * -DWEAK_HASH (hash = key & 0xF) and qc_naive_weakhash's model-based property
+ * -DWEAK_HASH (hash = key & 0xF) and naive_weakhash_prop's model-based property
  * test finds it and shrinks it to two actions.  Insert is O(n) scan + O(n)
  * memmove; get scans the whole vector even past larger hashes, as the book's does.
  */
@@ -33,7 +33,7 @@ static inline void naive_free(struct naive_map *m) { free(m->data); m->data = NU
 
 static inline uint64_t naive_hash(const struct naive_map *m, uint16_t k)
 {
-#ifdef WEAK_HASH
+#if WEAK_HASH
     (void)m;
     return k & 0xF;    /* 16 buckets: keys 1 and 17 collide */
 #else

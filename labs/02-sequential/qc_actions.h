@@ -3,7 +3,8 @@
  * Insert(k, v) 51% and Lookup(k) 49% (the book's match arm 0...50 of 0..100),
  * keys and values from quickcheck's unsigned generator (0..99 at size 100),
  * checked against a model that is obviously right: a direct-address table.
- * The qc_* programs add Remove for the Robin Hood map's backward-shift deletion.
+ * standard_prop adds Remove for the Robin Hood map's backward-shift deletion.
+ * Also what the *_prop programs share: their options (qc_parse).
  */
 #ifndef QC_ACTIONS_H
 #define QC_ACTIONS_H
@@ -98,7 +99,8 @@ static int qc_compare(size_t i, const struct qc_action *a, bool sut_had, uint32_
     return 1;
 }
 
-/* The qc programs' options: --seed, --tests, --size (defaults from prop.h). */
+
+/* The *_prop programs' options: --seed, --tests, --size (defaults from prop.h). */
 static struct prop_opts qc_parse(int argc, char **argv, const char *what)
 {
     static const struct option lo[] = {
@@ -117,8 +119,9 @@ static struct prop_opts qc_parse(int argc, char **argv, const char *what)
             printf("usage: %s [--seed S] [--tests N] [--size N]\n\n%s\n\n"
                    "Property tests (common/prop.h, QuickCheck-style): N random cases (default 100,\n"
                    "or PROP_TESTS), values below the size (default 100, or PROP_SIZE), from seed S\n"
-                   "(default random, or PROP_SEED; the same seed replays the same cases).  A failure\n"
-                   "is shrunk to a minimal counterexample and printed with its seed; exit status 1.\n",
+                   "(default random, or PROP_SEED; the same seed replays the same cases).  One\n"
+                   "'ok'/'FAIL' line per property (common/check.h); a failure is shrunk to a minimal\n"
+                   "counterexample, printed with its seed ('#' lines and the FAIL line); exit status 1.\n",
                    program_invocation_short_name, what);
             exit(0);
         default: kit_bad_option(argc, argv);

@@ -9,11 +9,13 @@ cd "$(dirname "$0")" || exit 1
 KIT_NOTE_WIDTH=34
 kit_demo_init
 run() { kit_show "$@" 2>&1; } # stderr too: the broken modes report there
-crash() { ( run "$@" ) 2>/dev/null; } # the same, without bash's "Aborted" notice
-memcheck() { # PROG ARGS...: memcheck's verdict lines (errors, leaks), or why it is skipped
-    if ! kit_have valgrind; then echo "(valgrind not available for ARCH=$KIT_ARCH: memcheck skipped)"; return; fi
+# crash PROG ARGS...: run, without the shell's "... Aborted (core dumped)" job notice; returns PROG's status
+crash() { run "$@" | sed '/^[^ ]*: line [0-9]*: *[0-9]* Aborted /d'; return "${PIPESTATUS[0]}"; }
+KIT_OUT=$TMP/prog.txt # the program's own output under valgrind (kit_valgrind)
+memcheck() { # PROG ARGS...: memcheck's verdict lines (errors, leaks) on the valgrind flavour, or why it is skipped
+    kit_vg_ready "memcheck $*" || return 0
     echo "\$ valgrind --leak-check=full $*"
-    timeout -k 5 60 valgrind --leak-check=full --log-file="$TMP/mc.txt" "$KIT_BIN/$1" "${@:2}" >/dev/null 2>&1
+    kit_valgrind 60 "memcheck --leak-check=full" "$TMP/mc.txt" "$@"
     grep -E 'Invalid (read|free)|inside a block|after a block|definitely lost:|indirectly lost:|still reachable:|All heap blocks|total heap usage|ERROR SUMMARY' "$TMP/mc.txt" |
         sed 's/^==[0-9]*== /  /' | awk '!seen[$0]++' | head -8
     kit_note "memcheck $*" "$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1 errors/p' "$TMP/mc.txt")$(sed -n 's/.*definitely lost: \([0-9,]*\) bytes.*/, \1 B definitely lost/p' "$TMP/mc.txt")"
@@ -22,14 +24,15 @@ memcheck() { # PROG ARGS...: memcheck's verdict lines (errors, leaks), or why it
 kit_say "1. layout_sizes: C lays out the chapter's types in declaration order; Rust would reorder and pack (3.2.1, 3.2.2, 3.2.9)"
 run layout_sizes | grep -v '^METRIC'
 kit_note layout_sizes "Vec header $(run layout_sizes | sed -n 's/^METRIC size_vec_header \([0-9]*\).*/\1/p') B on $KIT_ARCH"
-if [ "$KIT_ARCH" != armv7 ] && command -v arm-linux-gnueabihf-gcc >/dev/null && command -v qemu-arm >/dev/null; then
-    kit_say "1b. the same program built for 32-bit ARM (armv7, the book's Raspberry Pi) and run under qemu-arm"
-    bin7=$(make -s --no-print-directory print-env ARCH=armv7 | sed -n "s/.*KIT_BIN='\([^']*\)'.*/\1/p")
-    if make -s --no-print-directory ARCH=armv7 "$bin7/layout_sizes" >/dev/null 2>&1; then
-        echo "\$ qemu-arm -L /usr/arm-linux-gnueabihf $bin7/layout_sizes   (the rows that differ)"
-        timeout 30 qemu-arm -L /usr/arm-linux-gnueabihf "$bin7/layout_sizes" | grep -E '^(struct (project_payload \*|vec_header|slice|refcell_u32|rcbox_u32)|long|max_align_t)'
-        kit_note "layout_sizes ARCH=armv7" "Vec header $(timeout 30 qemu-arm -L /usr/arm-linux-gnueabihf "$bin7/layout_sizes" | sed -n 's/^METRIC size_vec_header \([0-9]*\).*/\1/p') B"
+if [ "$KIT_ARCH" != armv7 ]; then
+    ARCH=armv7 kit_env . # the armv7 build's KIT_BIN, KIT_RUN (qemu-arm) and KIT_CC
+    if command -v "$KIT_CC" >/dev/null && command -v "${KIT_RUN%% *}" >/dev/null &&
+        make -s --no-print-directory ARCH=armv7 "$KIT_BIN/layout_sizes" >/dev/null 2>&1; then
+        kit_say "1b. the same program built for 32-bit ARM (armv7, the book's Raspberry Pi) and run under qemu-arm: the rows that differ"
+        run layout_sizes | tee "$TMP/out" | grep -E '^(\$ |struct (project_payload \*|vec_header|slice|refcell_u32|rcbox_u32)|long|max_align_t)'
+        kit_note "layout_sizes ARCH=armv7" "Vec header $(sed -n 's/^METRIC size_vec_header \([0-9]*\).*/\1/p' "$TMP/out") B"
     fi
+    kit_env .
 fi
 
 kit_say "2. flights_total: a heap vector returned by value - a move copies the 3-word header, not the buffer (3.2.3)"
@@ -51,6 +54,7 @@ memcheck double_free_demo --broken
 kit_say "6. static_leak: Box::leak - memory kept for the program's lifetime on purpose (3.2.8)"
 run static_leak
 memcheck static_leak
+run static_leak --forget
 memcheck static_leak --forget
 
 kit_say "7. no_size_slice: a slice whose length is (seconds since the epoch) % 10 (3.2.10)"
@@ -86,8 +90,8 @@ run rc_weak --mutant | tee "$TMP/out"; kit_note "rc_weak --mutant" "$(grep -o 's
 
 kit_say "17. vec_growth: capacity 0 -> 4 -> 8 -> 16 ..., zero-sized elements, the overflow guard, read_exact (3.2.18)"
 run vec_growth
-kit_say "18. vec_growth --bench: N pushes versus N inserts at the front (O(N) each)"
-run vec_growth --bench | grep -v '^METRIC' | tee "$TMP/out"
+kit_say "18. vec_growth --bench: N pushes versus N inserts at the front (O(N) each), N = 10^3, 10^4, 10^5"
+for n in 1000 10000 100000; do run vec_growth --bench --n $n | grep -v '^METRIC'; done | tee "$TMP/out"
 kit_note "vec_growth --bench" "insert(0) / push at 10^5: $(awk '/n = 100000/ { for (i = 1; i <= NF; i++) if ($i == "ratio") print $(i + 1) "x" }' "$TMP/out")"
 
 kit_summary 03-memory

@@ -3,9 +3,10 @@
  * (default)        the counts step by step (a new box is strong 1, weak 1; clone,
  *                  downgrade, upgrade, drop), upgrade failing once the last strong
  *                  reference is gone; a tree whose children point back at their
- *                  parent with Weak's, freed whole by dropping the root; then a ring of --nodes N nodes owned by a
- *                  vector with Weak edges node i -> i+1: dropping the vector frees
- *                  every node (memcheck: all heap blocks freed).
+ *                  parent with Weak's, freed whole by dropping the root; then a ring
+ *                  of --nodes N nodes owned by a vector with Weak edges node i -> i+1:
+ *                  dropping the vector frees every node (memcheck: all heap blocks
+ *                  freed).  The correct twin of --strong-cycle.
  * --strong-cycle   BROKEN ON PURPOSE: the same ring with Rc edges.  After the vector
  *                  is dropped every node is still owned by its predecessor: no value
  *                  is dropped and all N boxes leak (memcheck: "definitely lost" plus
@@ -18,9 +19,9 @@
  *                  once, exactly when strong reaches 0), how many boxes are live
  *                  (freed exactly when weak reaches 0), upgrade succeeding iff strong
  *                  > 0; after dropping everything no box is live.
- * --mutant         --prop against an rc_drop that frees the box at strong 0 even
- *                  while Weak's remain: the property must fail and shrink to
- *                  [NEW, DOWNGRADE, DROP]. */
+ * --mutant         BROKEN ON PURPOSE: --prop against an rc_drop that frees the box
+ *                  at strong 0 even while Weak's remain: the property must fail and
+ *                  shrink to [NEW, DOWNGRADE, DROP].  --prop is its correct twin. */
 #include "prop.h"
 #include "rc_box.h"
 
@@ -381,8 +382,8 @@ int main(int argc, char **argv)
                    "                  (memcheck: definitely + indirectly lost = the N boxes)\n"
                    "  --prop          model-based property test of rc_box.c (default 1000 cases of up\n"
                    "                  to --size 100 actions; random --seed, printed; exit 1 on failure)\n"
-                   "  --mutant        the property test against an rc_drop that ignores Weak's: it\n"
-                   "                  must fail and shrink to [NEW, DOWNGRADE, DROP]\n");
+                   "  --mutant        BROKEN ON PURPOSE: the property test against an rc_drop that\n"
+                   "                  ignores Weak's: it must fail and shrink to [NEW, DOWNGRADE, DROP]\n");
             return 0;
         default: kit_bad_option(argc, argv);
         }
@@ -390,8 +391,8 @@ int main(int argc, char **argv)
     kit_no_operands(argc, argv);
     if (prop) {
         if (rc_drop_fn == mutant_rc_drop)
-            printf("rc_weak --mutant: testing an rc_drop that is WRONG ON PURPOSE (frees the box "
-                   "while Weak's remain); the property must fail\n");
+            printf("rc_weak: BROKEN ON PURPOSE: --mutant tests an rc_drop that frees the box "
+                   "while Weak's remain; the property must fail\n");
         struct prop_spec spec = {
             .name = "rc_box_vs_model", .elem_size = sizeof(struct action),
             .gen = gen, .shrink = shrink, .check = check, .show = show,

@@ -12,9 +12,9 @@
  *             otherwise (so never a writer beside readers), try_borrow_mut fails while
  *             any reader is held, readers see the last value written; after dropping
  *             everything the flag is UNUSED again.
- * --mutant    run --prop against a wrong try_borrow_mut that only refuses a second
- *             writer (not readers): the property must fail and shrink to
- *             [BORROW, BORROW_MUT]. */
+ * --mutant    BROKEN ON PURPOSE: run --prop against a try_borrow_mut that only
+ *             refuses a second writer (not readers): the property must fail and
+ *             shrink to [BORROW, BORROW_MUT].  --prop is its correct twin. */
 #include "prop.h"
 #include "panic.h"
 #include "refcell_flag.h"
@@ -215,8 +215,8 @@ int main(int argc, char **argv)
                    "  --panic    borrow_mut while a borrow is out: Rust's panic, exit 101\n"
                    "  --prop     model-based property test of refcell_flag.c (default 1000 cases of\n"
                    "             up to --size 100 actions; random --seed, printed; exit 1 on failure)\n"
-                   "  --mutant   the property test against a wrong try_borrow_mut (ignores readers):\n"
-                   "             it must fail and shrink to [BORROW, BORROW_MUT]\n");
+                   "  --mutant   BROKEN ON PURPOSE: the property test against a try_borrow_mut that\n"
+                   "             ignores readers: it must fail and shrink to [BORROW, BORROW_MUT]\n");
             return 0;
         default: kit_bad_option(argc, argv);
         }
@@ -238,8 +238,8 @@ int main(int argc, char **argv)
         return 0;
     }
     if (try_borrow_mut == mutant_try_borrow_mut)
-        printf("refcell --mutant: testing a try_borrow_mut that is WRONG ON PURPOSE (ignores "
-               "readers); the property must fail\n");
+        printf("refcell: BROKEN ON PURPOSE: --mutant tests a try_borrow_mut that ignores "
+               "readers; the property must fail\n");
     struct prop_spec spec = {
         .name = "refcell_vs_model", .elem_size = sizeof(struct action),
         .gen = gen, .shrink = shrink, .check = check, .show = show,

@@ -10,10 +10,12 @@
  *                    gives: tmp = x; x = old y (memmove semantics); y = tmp;
  *   replace          mem_replace moves src into dest and hands dest's old value
  *                    back; replacing twice restores both.
- * --mutant runs block_vs_naive against a block swap that is WRONG ON PURPOSE (its
- * tail loses the last byte): the property must fail and shrink to a 1-byte swap.
- * --bench times the naive and the block swap of --len bytes (METRIC lines).  The
- * book gives no numbers for this. */
+ * --mutant runs block_vs_naive against a block swap that is BROKEN ON PURPOSE (its
+ * tail loses the last byte): the property must fail and shrink to a 1-byte swap;
+ * the default run is its correct twin.
+ * --bench times the naive and the block swap of --len bytes: METRIC
+ * swap_naive_mib_per_s and swap_block_mib_per_s (MiB/s).  The book gives no
+ * numbers for this. */
 #include "prop.h"
 #include "swap.h"
 
@@ -170,8 +172,9 @@ static void bench(size_t len)
             v[k].fn(x, y, len);
         double ns = (double)(kit_now_ns() - t0);
         char name[64];
-        snprintf(name, sizeof name, "%s_bytes_per_ns", v[k].name);
-        kit_metric(name, (double)reps * (double)len / ns, "B/ns");
+        snprintf(name, sizeof name, "%s_mib_per_s", v[k].name);
+        /* bytes per ns * 1e9 = bytes per second; / 2^20 = MiB/s */
+        kit_metric(name, (double)reps * (double)len / ns * 1e9 / 1048576.0, "MiB/s");
     }
     free(x);
     free(y);
@@ -206,9 +209,9 @@ int main(int argc, char **argv)
                    "naive byte swap, the overlap-safe ptr_swap against a model of Rust's ptr::swap,\n"
                    "mem_replace round trips; lengths 0..4096 at random offsets, --tests cases each\n"
                    "(default 10000; random --seed, printed; exit 1 on a failure).\n"
-                   "  --mutant      test a block swap that is wrong on purpose (drops the tail's\n"
-                   "                last byte): block_vs_naive must fail and shrink to len 1\n"
-                   "  --bench       time the naive and the block swap instead (METRIC B/ns)\n"
+                   "  --mutant      BROKEN ON PURPOSE: test a block swap whose tail drops its last\n"
+                   "                byte: block_vs_naive must fail and shrink to len 1\n"
+                   "  --bench       time the naive and the block swap instead (METRIC MiB/s)\n"
                    "  --len BYTES   value size for --bench (default 4096)\n");
             return 0;
         default: kit_bad_option(argc, argv);
@@ -228,8 +231,8 @@ int main(int argc, char **argv)
           .gen = gen_nonoverlap, .shrink = shrink, .check = check_replace, .show = show },
     };
     if (block_swap == mutant_block_swap)
-        printf("swap_bytes --mutant: testing a block swap that is WRONG ON PURPOSE (the tail "
-               "misses its last byte); block_vs_naive must fail\n");
+        printf("swap_bytes: BROKEN ON PURPOSE: --mutant tests a block swap whose tail misses "
+               "its last byte; block_vs_naive must fail\n");
     int failed = 0;
     for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++)
         failed |= prop_check(&specs[i], &po);

@@ -9,9 +9,10 @@
  *            "into it" reads 0 bytes - with 1024 zeros pushed it reads 1024.
  * --with-capacity N   Vec::<u32>::with_capacity(N) and nothing else: the panic
  *            "capacity overflow" (exit 101) or the allocation failure (abort), as Rust.
- * --bench    N pushes versus N inserts at the front, for N = 10^3, 10^4, 10^5 (or
- *            --n N): ns per operation and the elements memmove shifted (exactly
- *            N(N-1)/2 for the front inserts).  The book gives no numbers. */
+ * --bench    N pushes versus N inserts at the front (--n N, default 10^5; the
+ *            sweep over N lives in measure.conf): ns per operation and the elements
+ *            memmove shifted (exactly N(N-1)/2 for the front inserts).  The book
+ *            gives no numbers. */
 #include <fcntl.h>
 #include "panic.h"
 #include "vec.h"
@@ -142,9 +143,10 @@ static void read_exact_pitfall(void)
     close(fds[1]);
 }
 
-static void bench_one(size_t n, int suffix)
+/* --bench: n pushes, then n insert(0)s, each into a new Vec<u32>: ns per operation, their
+ * ratio and the elements memmove shifted, then the METRIC lines (one sweep point per run). */
+static void push_vs_insert(size_t n)
 {
-    char name[64];
     struct vec v;
     vec_new(&v, 4);
     uint64_t t0 = kit_now_ns();
@@ -167,16 +169,9 @@ static void bench_one(size_t n, int suffix)
     printf("n = %-7zu push %8.2f ns/op   insert(0) %10.2f ns/op   ratio %8.1f   elements moved %" PRIu64
            " (n(n-1)/2 = %" PRIu64 ")\n", n, push_ns, ins_ns, ins_ns / push_ns, moved,
            (uint64_t)n * (n - 1) / 2);
-#define M(base, val, unit)                                                           \
-    do {                                                                             \
-        if (suffix) snprintf(name, sizeof name, "%s_n%zu", base, n);                 \
-        else snprintf(name, sizeof name, "%s", base);                                \
-        kit_metric(name, val, unit);                                                 \
-    } while (0)
-    M("push_ns_per_op", push_ns, "ns");
-    M("insert_front_ns_per_op", ins_ns, "ns");
-    M("insert_front_elements_moved", (double)moved, "count");
-#undef M
+    kit_metric("push_ns_per_op", push_ns, "ns");
+    kit_metric("insert_front_ns_per_op", ins_ns, "ns");
+    kit_metric("insert_front_elements_moved", (double)moved, "count");
 }
 
 int main(int argc, char **argv)
@@ -189,7 +184,7 @@ int main(int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    uint64_t pushes = 33, cap = 0, n = 0;
+    uint64_t pushes = 33, cap = 0, n = 100000;
     int bench = 0, with_cap = 0, c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -206,8 +201,8 @@ int main(int argc, char **argv)
                    "not length).\n"
                    "  --with-capacity N   Vec::<u32>::with_capacity(N) only: 'capacity overflow'\n"
                    "                      panic (exit 101) or allocation failure (abort)\n"
-                   "  --bench             N pushes vs N insert(0) for N = 1000, 10000, 100000\n"
-                   "  --n N               --bench for this N only (METRIC names without suffix)\n");
+                   "  --bench             time N pushes against N insert(0)s (METRIC lines)\n"
+                   "  --n N               N for --bench (default 100000; implies --bench)\n");
             return 0;
         default: kit_bad_option(argc, argv);
         }
@@ -221,12 +216,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (bench) {
-        if (n) {
-            bench_one((size_t)n, 0);
-        } else {
-            for (size_t k = 1000; k <= 100000; k *= 10)
-                bench_one(k, 1);
-        }
+        push_vs_insert((size_t)n);
         return 0;
     }
     growth(pushes);

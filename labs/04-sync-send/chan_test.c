@@ -8,18 +8,13 @@
  *  semantics: send blocks while full; try_send returns FULL; a blocked send
  *             fails once the receiver is dropped; recv blocks while empty and
  *             returns CLOSED once every sender is gone and the queue drained.
- * Prints "ok ..." / "FAIL ...: detail" lines; a failing case prints its seed. */
+ * Reports through common/check.h (one ok/FAIL line per check, a closing
+ * count); a failing case names its seed in the FAIL line. */
 #include "chan.h"
+#include "check.h"
 #include "kit.h"
 
-static int failures;
 static unsigned scale = 1; /* --quick divides the work, for valgrind */
-
-static void check(int pass, const char *what, const char *detail)
-{
-    printf("%s %s%s%s\n", pass ? "ok" : "FAIL", what, pass ? "" : ": ", pass ? "" : detail);
-    failures += !pass;
-}
 
 /* ---- model-based: one random sequence per seed ------------------------------ */
 
@@ -91,7 +86,7 @@ static void model_tests(void)
         }
         snprintf(what, sizeof what, "model: %u random op sequences match a FIFO model (capacity %zu%s)",
                  300 / scale, caps[k], caps[k] ? "" : " = unbounded");
-        check(!bad, what, full);
+        CHECK_THAT(!bad, what, "%s", full);
     }
 }
 
@@ -161,7 +156,7 @@ static void mpsc_tests(void)
         int bad = mpsc_run(cases[k].p, n, cases[k].cap, cases[k].try_mode, detail, sizeof detail);
         snprintf(what, sizeof what, "mpsc: %u producers x %u messages, capacity %zu%s: exactly once, per-producer FIFO",
                  cases[k].p, n, cases[k].cap, cases[k].try_mode ? " (try_send)" : "");
-        check(!bad, what, detail);
+        CHECK_THAT(!bad, what, "%s", detail);
     }
 }
 
@@ -234,23 +229,28 @@ static void semantics_tests(void)
     v = 1; KIT_CHECK(chan_try_send(c, &v) == CHAN_OK);
     v = 2; KIT_CHECK(chan_try_send(c, &v) == CHAN_OK);
     v = 3;
-    check(chan_try_send(c, &v) == CHAN_FULL, "try_send on a full bounded channel returns FULL", "did not");
+    int rc = chan_try_send(c, &v);
+    CHECK_THAT(rc == CHAN_FULL, "try_send on a full bounded channel returns FULL", "returned %d", rc);
 
     struct blocker b;
     start(&b, c, 3, blocking_send);
     kit_sleep_ms(100);
-    check(!is_done(&b), "send blocks while the bounded channel is full", "send returned");
+    CHECK_THAT(!is_done(&b), "send blocks while the bounded channel is full", "send returned within 100 ms");
     KIT_CHECK(chan_recv(c, &v) == CHAN_OK && v == 1);
-    check(finish(&b, 5000) && b.rc == CHAN_OK, "a recv unblocks the blocked send", "still blocked");
+    int done = finish(&b, 5000);
+    CHECK_THAT(done && b.rc == CHAN_OK, "a recv unblocks the blocked send", "%s, status %d",
+               done ? "returned" : "still blocked after 5 s", b.rc);
     KIT_CHECK(chan_recv(c, &v) == CHAN_OK && v == 2);
     KIT_CHECK(chan_recv(c, &v) == CHAN_OK && v == 3);
 
     start(&b, c, 0, blocking_recv);
     kit_sleep_ms(100);
-    check(!is_done(&b), "recv blocks while the channel is empty", "recv returned");
+    CHECK_THAT(!is_done(&b), "recv blocks while the channel is empty", "recv returned within 100 ms");
     v = 42;
     KIT_CHECK(chan_send(c, &v) == CHAN_OK);
-    check(finish(&b, 5000) && b.rc == CHAN_OK && b.v == 42, "a send wakes the blocked recv with the value", "no");
+    done = finish(&b, 5000);
+    CHECK_THAT(done && b.rc == CHAN_OK && b.v == 42, "a send wakes the blocked recv with the value",
+               "%s, status %d, value %" PRIu64, done ? "returned" : "still blocked after 5 s", b.rc, b.v);
 
     /* Every sender gone: recv drains what is queued, then CLOSED. */
     chan_sender_clone(c);
@@ -258,8 +258,9 @@ static void semantics_tests(void)
     chan_sender_drop(c);
     chan_sender_drop(c);
     int r1 = chan_recv(c, &v), r2 = chan_recv(c, &v), r3 = chan_try_recv(c, &v);
-    check(r1 == CHAN_OK && v == 7 && r2 == CHAN_CLOSED && r3 == CHAN_CLOSED,
-          "recv drains the queue, then returns CLOSED once every sender is gone", "wrong status");
+    CHECK_THAT(r1 == CHAN_OK && v == 7 && r2 == CHAN_CLOSED && r3 == CHAN_CLOSED,
+               "recv drains the queue, then returns CLOSED once every sender is gone",
+               "statuses %d %d %d (want %d %d %d), value %" PRIu64, r1, r2, r3, CHAN_OK, CHAN_CLOSED, CHAN_CLOSED, v);
     chan_receiver_drop(c);
 
     /* Receiver gone: a blocked send wakes with CLOSED; later sends fail. */
@@ -270,9 +271,12 @@ static void semantics_tests(void)
     kit_sleep_ms(100);
     KIT_CHECK(!is_done(&b));
     chan_receiver_drop(c);
-    check(finish(&b, 5000) && b.rc == CHAN_CLOSED, "dropping the receiver fails a blocked send with CLOSED", "no");
-    check(chan_send(c, &v) == CHAN_CLOSED && chan_try_send(c, &v) == CHAN_CLOSED,
-          "send and try_send fail after the receiver is dropped", "accepted");
+    done = finish(&b, 5000);
+    CHECK_THAT(done && b.rc == CHAN_CLOSED, "dropping the receiver fails a blocked send with CLOSED", "%s, status %d",
+               done ? "returned" : "still blocked after 5 s", b.rc);
+    int s1 = chan_send(c, &v), s2 = chan_try_send(c, &v);
+    CHECK_THAT(s1 == CHAN_CLOSED && s2 == CHAN_CLOSED, "send and try_send fail after the receiver is dropped",
+               "statuses %d %d, want %d", s1, s2, CHAN_CLOSED);
     chan_sender_drop(c);
 
     /* Unbounded: never FULL; growth keeps FIFO order across a wrapped ring. */
@@ -288,10 +292,14 @@ static void semantics_tests(void)
         pass &= chan_try_send(c, &v) == CHAN_OK;
     while (chan_try_recv(c, &w) == CHAN_OK)
         pass &= w == want++;
-    check(pass && want == 100000, "unbounded: 10^5 try_sends never FULL; order kept across growth", "order broken");
+    CHECK_THAT(pass && want == 100000, "unbounded: 10^5 try_sends never FULL; order kept across growth",
+               "a send failed or the order broke; %" PRIu64 " received in order", want);
     chan_sender_drop(c);
     chan_receiver_drop(c);
-    check(chan_new(0, 4) == NULL && errno == EINVAL, "chan_new rejects a zero element size with EINVAL", "accepted");
+    errno = 0;
+    struct chan *z = chan_new(0, 4);
+    CHECK_THAT(z == NULL && errno == EINVAL, "chan_new rejects a zero element size with EINVAL",
+               "returned %p, errno %d", (void *)z, errno);
 }
 
 int main(int argc, char **argv)
@@ -316,5 +324,5 @@ int main(int argc, char **argv)
     model_tests();
     mpsc_tests();
     semantics_tests();
-    return failures ? 1 : 0;
+    return check_done();
 }

@@ -2,15 +2,16 @@
  * including its quirks, so the book's output comes out exactly. */
 #include "ckms.h"
 #include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The error invariant f(r) = floor(2 eps r), at least 1. */
+/* The error invariant f(r) = floor(2 eps r), at least 1, at most UINT32_MAX.
+ * The conversion to an integer is the floor (x >= 1 here, so truncation
+ * rounds down), which keeps the module free of libm for the labs that use it. */
 static uint32_t invariant(double r, double eps)
 {
-    double i = floor(2.0 * eps * r);
-    return i < 1.0 ? 1u : i > 4294967295.0 ? UINT32_MAX : (uint32_t)i;
+    double x = 2.0 * eps * r;
+    return x < 1.0 ? 1u : x >= 4294967295.0 ? UINT32_MAX : (uint32_t)x;
 }
 
 void ckms_init(struct ckms *c, double eps)
@@ -36,22 +37,23 @@ static void compress(struct ckms *c)
 {
     if (c->len < 3)
         return;
-    size_t cur = 0, nxt = 1, r = 1;
+    /* The crate walks cur/nxt and removes each merged sample from its Vec;
+     * this is the same walk as one compaction pass (j reads, cur writes), so
+     * a compress costs O(len) rather than O(len) per merge. */
+    size_t cur = 0, r = 1;
     struct ckms_entry *s = c->s;
-    while (nxt < c->len) {
-        uint64_t merged = (uint64_t)s[cur].g + s[nxt].g + s[nxt].delta;
+    for (size_t j = 1; j < c->len; j++) {
+        uint64_t merged = (uint64_t)s[cur].g + s[j].g + s[j].delta;
         if (merged <= invariant((double)r, c->eps)) {
-            s[cur].v = s[nxt].v;
-            s[cur].g += s[nxt].g;
-            s[cur].delta = s[nxt].delta;
-            memmove(&s[nxt], &s[nxt + 1], (c->len - nxt - 1) * sizeof *s);
-            c->len--;
+            s[cur].v = s[j].v;
+            s[cur].g += s[j].g;
+            s[cur].delta = s[j].delta;
         } else {
-            cur = nxt;
-            nxt++;
+            s[++cur] = s[j];
         }
         r++; /* advances on every step, merged or not: the crate's rule */
     }
+    c->len = cur + 1;
 }
 
 int ckms_insert(struct ckms *c, uint32_t x)

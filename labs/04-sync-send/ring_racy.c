@@ -1,4 +1,6 @@
-/* ring_racy - BROKEN ON PURPOSE: the book's data_race00 (ch. 4.3).
+/* ring_racy - BROKEN ON PURPOSE: the book's data_race00 (ch. 4.3), and its
+ * twin ring_racy_checked (data_race01, ch. 4.5), built from this file with
+ * -DRING_CHECKED (the Makefile's ring_racy_checked_FROM/_CPPFLAGS).
  *
  * A writer and a reader share a ring of capacity 10 through plain loads and
  * stores with no synchronization at all.  The writer stores Some(cur) when
@@ -11,11 +13,19 @@
  * helgrind reports the race every time.  This is undefined behaviour in C11;
  * -O2 keeps the loads and stores because sched_yield() is an opaque call.
  *
+ * ring_racy_checked differs where marked #if RING_CHECKED: its name and
+ * --help, and the writer, which asserts that the slot it fills is empty (Rust's
+ * assert!(mem::replace(slot, Some(cur)).is_none())), so it catches itself
+ * stomping an unread value; the reader usually fails on the same +10 value.
+ *
  * Exit status: 0 all reads in order, 101 assertion failed (as Rust's panic),
- * 124 hung.  The twin that is right: ring_mutex, ring_chan. */
+ * 124 hung.  The programs that are right: ring_mutex, ring_chan. */
 #include "ring_args.h"
 
-#ifndef RING_CHECKED
+#if RING_CHECKED
+#define PROG "ring_racy_checked"
+#define BOOK "data_race01"
+#else
 #define PROG "ring_racy"
 #define BOOK "data_race00"
 #endif
@@ -32,7 +42,7 @@ static void *writer(void *arg)
     uint32_t cur = 0;
     for (;;) {
         if (ring->size != (size_t)ring->capacity) {
-#ifdef RING_CHECKED
+#if RING_CHECKED
             /* data_race01: assert!(mem::replace(slot, Some(cur)).is_none()) */
             struct slot old = ring->data[offset];
             ring->data[offset].tag = 1;
@@ -90,7 +100,7 @@ int main(int argc, char **argv)
         "usage: " PROG " [--capacity N] [--reads N] [--seconds S]\n"
         "BROKEN ON PURPOSE: the book's " BOOK " (ch. 4). A writer and a reader share a ring\n"
         "through plain loads and stores with no synchronization: a data race.\n"
-#ifdef RING_CHECKED
+#if RING_CHECKED
         "The writer checks that the slot it fills is empty, so it catches its own stomping.\n"
 #endif
         "A run fails the reader's order assertion (exit 101), hangs (the watchdog ends it\n"

@@ -134,9 +134,10 @@ int main(int argc, char **argv)
     }
     printf("telem_bench: %s channels, sink %s us/point: sent %" PRIu64 " points in %.2f s; %s", bounded ? "bounded" : "unbounded",
            slow, sent, secs, closing);
+    unsigned long ingested = counter(closing, "datagrams "), dropped = counter(closing, "dropped_full ");
     kit_metric("sent_per_s", (double)sent / secs, "1/s");
-    kit_metric("ingested_per_s", (double)counter(closing, "datagrams ") / secs, "1/s");
-    kit_metric("dropped_full", (double)counter(closing, "dropped_full "), "points");
+    kit_metric("ingested_per_s", (double)ingested / secs, "1/s");
+    kit_metric("dropped_full", (double)dropped, "count");
     kit_metric("rss_start_kib", (double)rss0, "KiB");
     kit_metric("rss_end_kib", (double)rss1, "KiB");
     kit_metric("rss_growth_kib", (double)(rss1 - rss0), "KiB");

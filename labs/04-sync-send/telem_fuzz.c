@@ -3,9 +3,11 @@
  * LLVMFuzzerTestOneInput is the libFuzzer/AFL++ entry; it also checks the
  * parser's contract on every input it accepts (a non-empty name with no
  * whitespace, inside the buffer), so a fuzzer finds wrong answers as well
- * as crashes.  Linked with common/fuzz_driver.c it replays files given as
- * arguments (or stdin): how `make test` replays the corpus under ASan/UBSan
- * and how AFL++ runs it (afl-clang-fast; see the lab README). */
+ * as crashes.  The Makefile lists it in FUZZ: the normal build links
+ * common/fuzz_driver.c, which replays files given as arguments (or stdin),
+ * how `make test` replays corpus/telem_fuzz/ under ASan and UBSan;
+ * `make SAN=libfuzzer` builds the libFuzzer target and `make SAN=afl` the
+ * AFL++ one (see the lab README). */
 #include "kit.h"
 #include "telem_parse.h"
 

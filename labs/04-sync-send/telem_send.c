@@ -165,7 +165,7 @@ int main(int argc, char **argv)
     }
     double secs = (double)(kit_now_ns() - t0) / 1e9;
     printf("telem_send: flooded %" PRIu64 " points in %.2f s (%" PRIu64 " sends failed)\n", sent, secs, failed);
-    kit_metric("sent", (double)sent, "points");
+    kit_metric("sent", (double)sent, "count");
     kit_metric("sent_per_s", (double)sent / secs, "1/s");
     close(fd);
     return 0;

@@ -105,6 +105,6 @@ int main(int argc, char **argv)
     sh.stop = 1;
     kit_mutex_unlock(&sh.lk);
     kit_thread_join(w);
-    kit_metric("reader_wakes", (double)wakes, "wakes");
+    kit_metric("reader_wakes", (double)wakes, "count"); /* wakes, all readers */
     return 0;
 }

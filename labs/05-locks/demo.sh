@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # demo.sh - lab 5's guided tour (what `make lab-5` runs): the chapter's lock,
 # condvar and barrier programs in the book's order, the rocket with a short
-# tick, the rope bridge with its fairness line, then hopper's demo.
+# tick, the rope bridge with its fairness line, then the demo of the sub-lab
+# hopper/ (its own demo.sh).
 set -u
 cd "$(dirname "$0")" || exit 1
 . ../../scripts/lib.sh
@@ -19,21 +20,21 @@ kit_say "5. barrier_leader: one leader per round, nobody leaves early"
 kit_show barrier_leader | tee "$TMP/out"; kit_note barrier_leader "$(sed -n 's/.*: rounds with exactly one leader \([0-9]*\).*/\1 rounds, one leader each/p' "$TMP/out")"
 kit_say "6. rocket: three rockets acquire fuel, oxidizer, astronauts in order; countdown (tick 200 ms; the book's is 1 s)"
 kit_show rocket --tick-ms 200; kit_note rocket "exit $?"
-kit_say "7. rocket_racy: the flag written outside the mutex - helgrind's verdict"
-if kit_have valgrind; then
-    echo "\$ valgrind --tool=helgrind rocket_racy --tick-ms 10"
-    timeout -k 5 120 valgrind --tool=helgrind --fair-sched=try --log-file="$TMP/hg.txt" "$KIT_BIN/rocket_racy" --tick-ms 10 --seconds 60 >/dev/null 2>&1
+kit_say "7. rocket_racy: the flag written outside the mutex - helgrind's verdict (the valgrind build)"
+KIT_OUT=$TMP/racy.out
+if kit_vg_ready "helgrind rocket_racy"; then
+    echo "\$ valgrind --tool=helgrind rocket_racy --tick-ms 10 --seconds 60"
+    kit_valgrind 120 helgrind "$TMP/hg.txt" rocket_racy --tick-ms 10 --seconds 60
     grep -m1 -A6 'Possible data race' "$TMP/hg.txt" | sed 's/^==[0-9]*== /  /' | grep -v 'helgrind-.*\.so\|start_thread\|clone'
     grep 'ERROR SUMMARY' "$TMP/hg.txt" | sed 's/^==[0-9]*== /  /'
-    kit_note "helgrind rocket_racy" "$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1 errors/p' "$TMP/hg.txt")"
-else
-    echo "(valgrind not available for ARCH=$KIT_ARCH: skipped)"
+    kit_note "helgrind rocket_racy" "$(kit_vg_errors "$TMP/hg.txt") errors"
 fi
 kit_say "8. rope_bridge: 5 at most on the rope, one direction at a time; 2 s, then 2 s with sched_yield"
 kit_show rope_bridge --seconds 2 | tee "$TMP/out"; kit_note rope_bridge "$(grep '^max on rope' "$TMP/out" | sed 's/.*streak/streak/')"
 kit_show rope_bridge --seconds 2 --yield | tee "$TMP/out"; kit_note "rope_bridge --yield" "$(grep '^max on rope' "$TMP/out" | sed 's/.*streak/streak/')"
+# hopper is the sub-lab hopper/, with its own demo.sh and README.md.
 if [ -x hopper/demo.sh ]; then
-    kit_say "9. hopper: the disk-backed MPSC queue"
+    kit_say "9. hopper/: the disk-backed MPSC queue (the sub-lab's own demo; hopper/README.md)"
     hopper/demo.sh; kit_note hopper "exit $?"
 fi
 

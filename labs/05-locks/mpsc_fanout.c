@@ -2,12 +2,13 @@
  * reader must see every write, give each reader its own bounded channel.
  *
  * Five readers, each with a channel of capacity 64 (lab 4's chan.c, the C
- * sync_channel).  The writer sends u16 values 1, 2, ... 65535, 0, 1, ... to
- * every channel and stops after the 100th wrap; each reader stops at its
- * 100th zero.  Deterministic: every reader prints 6553600.  That is 33
- * million channel operations, most of a minute on a small machine, so the
- * default is 10 wraps (655360 each) and --book restores the book's 100. */
-#include "../04-sync-send/chan.h"
+ * sync_channel, reached through the Makefile's USES).  The writer sends u16
+ * values 1, 2, ... 65535, 0, 1, ... to every channel and stops after the
+ * 100th wrap; each reader stops at its 100th zero.  Deterministic: every
+ * reader prints 6553600.  That is 33 million channel operations, most of a
+ * minute on a small machine, so the default is 10 wraps (655360 each) and
+ * --book restores the book's 100. */
+#include "chan.h"
 #include "kit.h"
 
 #define READERS 5

@@ -13,10 +13,24 @@
  * ends the producer while it may hold the mutex (helgrind: "Exiting thread
  * still holds 1 lock").  Here main tells the producer to stop (a flag under
  * the mutex) and joins it after lift-off, so helgrind's verdict is 0 errors.
- * --tick-ms (or ROCKET_TICK_MS) shortens the book's 1 s tick for tests. */
+ * --tick-ms (or ROCKET_TICK_MS) shortens the book's 1 s tick for tests.
+ *
+ * Twin: rocket_racy (Makefile: rocket_racy_FROM := rocket.c, -DROCKET_RACY) is
+ * BROKEN ON PURPOSE: the producer clears and sets the resource flags *outside*
+ * the mutex the rockets read and clear them under.  The book's "causality
+ * gate" remark is about exactly this: with the write inside the lock, its
+ * order against the broadcast does not matter; outside, it is a data race
+ * (helgrind and ThreadSanitizer report it) and a rocket can miss or
+ * double-take a resource.  Its --seconds watchdog bounds a hang.  The
+ * differences are the #if ROCKET_RACY blocks below. */
 #include "kit.h"
 
 #ifndef ROCKET_RACY
+#define ROCKET_RACY 0
+#endif
+#if ROCKET_RACY
+#define PROG "rocket_racy"
+#else
 #define PROG "rocket"
 #endif
 
@@ -38,7 +52,7 @@ static void *producer(void *arg)
     (void)arg;
     uint32_t rng = 2005;
     for (;;) {
-#ifdef ROCKET_RACY
+#if ROCKET_RACY
         /* BROKEN ON PURPOSE: the flags are written outside the mutex the rockets
          * read and clear them under - no happens-before with a rocket's access. */
         res.flag[FUEL] = res.flag[OXIDIZER] = res.flag[ASTRONAUTS] = 0;
@@ -95,7 +109,7 @@ int main(int argc, char **argv)
         case 's': seconds = kit_arg_u64("seconds", optarg, 0, 3600); break;
         case 'h':
             printf("usage: " PROG " [--tick-ms MS] [--seconds S]\n"
-#ifdef ROCKET_RACY
+#if ROCKET_RACY
                    "BROKEN ON PURPOSE: rocket with the producer's flag written outside the mutex - a data\n"
                    "race helgrind and ThreadSanitizer report.\n"
 #endif
@@ -111,7 +125,7 @@ int main(int argc, char **argv)
     }
     kit_no_operands(argc, argv);
     setvbuf(stdout, NULL, _IOLBF, 0);
-#ifdef ROCKET_RACY
+#if ROCKET_RACY
     printf(PROG ": BROKEN ON PURPOSE: the producer writes the resource flag outside the mutex (a data race)\n");
 #endif
     kit_barrier_init(&all_go, 4);

@@ -136,7 +136,7 @@ int main(int argc, char **argv)
            b.max_n, b.direction_changes, b.longest);
     printf("invariants: %s\n", b.violation ? "BROKEN" : "held on every transition");
     kit_metric("crossings_per_s", secs > 0 ? (double)total / secs : 0, "1/s");
-    kit_metric("longest_streak", (double)b.longest, "crossings");
+    kit_metric("longest_streak", (double)b.longest, "count"); /* crossings one way in a row */
     kit_metric("direction_changes", (double)b.direction_changes, "count");
     return b.violation ? 1 : 0;
 }

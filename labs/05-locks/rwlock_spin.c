@@ -84,6 +84,6 @@ int main(int argc, char **argv)
         fails += tally[i].failure;
     }
     KIT_PT(pthread_rwlock_destroy(&lock));
-    kit_metric("reader_failures", (double)fails, "tries");
+    kit_metric("reader_failures", (double)fails, "count"); /* failed tryrdlock calls, all readers */
     return 0;
 }

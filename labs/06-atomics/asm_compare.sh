@@ -10,16 +10,27 @@
 # A target whose compiler is missing shows "n/a".  AArch64 is built with
 # -mno-outline-atomics so the instructions appear inline (gcc's default on
 # AArch64 calls libgcc helpers that pick LSE or LL/SC at run time).
+# The assembly stays next to `make asm`'s, for reading:
+# build/<arch>/06-atomics/asm/asm_ops.O2.s (AArch64+LSE: asm_ops.lse.O2.s).
 set -u
 cd "$(dirname "$0")" || exit 1
 case "${1:-}" in
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     ""|--raw) ;;
     *) echo "asm_compare.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
 esac
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 OPS="xchg_acq_rel store_release load_relaxed load_acquire cas_relaxed cas_release cas_acq_rel store_seq_cst load_seq_cst fetch_add_relaxed fetch_add_acq_rel fence_seq_cst"
 TARGETS="x86_64 armv7 aarch64 aarch64-lse"
+
+# asm_file TARGET: where its assembly goes (make asm's folder for that ARCH).
+asm_file() {
+    local env top lab
+    env=$(make -s --no-print-directory print-env ARCH="${1%-lse}" 2>/dev/null)
+    top=$(printf '%s\n' "$env" | sed -n "s/.*KIT_TOP='\([^']*\)'.*/\1/p")
+    lab=$(printf '%s\n' "$env" | sed -n "s/.*KIT_LAB='\([^']*\)'.*/\1/p")
+    case $1 in *-lse) echo "$top/build/${1%-lse}/$lab/asm/asm_ops.lse.O2.s" ;; *) echo "$top/build/$1/$lab/asm/asm_ops.O2.s" ;; esac
+}
 
 cc_for() { # TARGET -> compiler and flags
     local arch=${1%-lse} cc
@@ -34,7 +45,9 @@ cc_for() { # TARGET -> compiler and flags
 }
 
 for t in $TARGETS; do
-    if cc=$(cc_for "$t") && $cc -std=c11 -O2 -S -fno-asynchronous-unwind-tables -o "$TMP/$t.s" asm_ops.c 2>"$TMP/$t.err"; then
+    s=$(asm_file "$t")
+    if cc=$(cc_for "$t") && mkdir -p "${s%/*}" &&
+        $cc -std=c11 -O2 -S -fno-asynchronous-unwind-tables -o "$s" asm_ops.c 2>"$TMP/$t.err"; then
         # instructions of each function: lines between "op:" and the next .size,
         # without labels, directives and the return
         awk -v T="$t" '
@@ -51,7 +64,7 @@ for t in $TARGETS; do
                 line = $0; sub(/^\t/, "", line); gsub(/\t/, " ", line)
                 out[fn] = out[fn] (out[fn] == "" ? "" : "; ") line
             }
-            END { for (f in out) print T "\t" f "\t" out[f] }' "$TMP/$t.s" >>"$TMP/raw"
+            END { for (f in out) print T "\t" f "\t" out[f] }' "$s" >>"$TMP/raw"
     else
         for op in $OPS; do printf '%s\t%s\tn/a\n' "$t" "$op" >>"$TMP/raw"; done
     fi

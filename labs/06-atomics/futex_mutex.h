@@ -10,7 +10,8 @@
  * Orderings: the CAS 0 -> 1 and the exchange to 2 are acquire (they take the
  * lock); unlock's fetch_sub is release (it gives it back); when it finds 2 the
  * store of 0 is release too.  FUTEX_WAIT re-checks the word in the kernel, so
- * a wake between our exchange and the sleep is not lost.  Linux only. */
+ * a wake between our exchange and the sleep is not lost.  Linux only.
+ * helgrind annotations (common/hb.h) exist only in the valgrind flavour. */
 #ifndef FUTEX_MUTEX_H
 #define FUTEX_MUTEX_H
 #include <linux/futex.h>
@@ -22,23 +23,28 @@
 
 struct futex_mutex { atomic_int state; };
 
+/* Initialise m unlocked (state 0). */
 static inline void futex_mutex_init(struct futex_mutex *m)
 {
     atomic_init(&m->state, 0);
     HB_IGNORE(&m->state, sizeof m->state);
 }
 
+/* Sleep while *addr == val (returns at once if it changed; spurious wakes happen). */
 static inline void futex_wait_(atomic_int *addr, int val)
 {
     /* EAGAIN (the word changed) and EINTR just mean: look again */
     syscall(SYS_futex, (int *)addr, FUTEX_WAIT_PRIVATE, val, NULL, NULL, 0);
 }
 
+/* Wake up to n threads sleeping on addr. */
 static inline void futex_wake_(atomic_int *addr, int n)
 {
     syscall(SYS_futex, (int *)addr, FUTEX_WAKE_PRIVATE, n, NULL, NULL, 0);
 }
 
+/* Take m: one acquire CAS when uncontended, else mark it contended (2) and
+ * sleep in FUTEX_WAIT until an exchange to 2 finds it free. */
 static inline void futex_mutex_lock(struct futex_mutex *m)
 {
     int c = 0;
@@ -53,6 +59,8 @@ static inline void futex_mutex_lock(struct futex_mutex *m)
     HB_AFTER(m);
 }
 
+/* Release m (the caller holds it): a release fetch_sub; FUTEX_WAKE one
+ * sleeper only when the state was 2 (contended). */
 static inline void futex_mutex_unlock(struct futex_mutex *m)
 {
     HB_BEFORE(m);

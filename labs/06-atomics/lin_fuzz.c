@@ -1,14 +1,16 @@
-/* lin_fuzz - fuzz entry point for lin_check's history parser (linhist.c) and
- * the linearizability search behind it (lincheck.c).
+/* lin_fuzz - fuzz entry point for lin_check_demo's history parser
+ * (linhist.c) and the linearizability search behind it (lincheck.c).
  *
  * LLVMFuzzerTestOneInput is the libFuzzer/AFL++ entry.  On every input the
  * parser accepts it also checks the parser's contract (at most LIN_MAX_OPS
  * operations, thread and value indices in range, responses after
  * invocations) and, for histories of at most 12 operations, that the search
  * terminates (with a verdict, or "unknown" when its step budget runs out)
- * and that a YES comes with a witness order using every operation exactly once.  Linked with common/fuzz_driver.c it replays
- * the files given as arguments, which is how `make test` replays the seed
- * corpus (corpus/lin/) under ASan/UBSan and how AFL++ runs it. */
+ * and that a YES comes with a witness order using every operation exactly
+ * once.  The normal build links common/fuzz_driver.c, which replays the files
+ * given as arguments: that is how `make test` replays the seed corpus
+ * (corpus/lin_fuzz/) under ASan/UBSan; `make SAN=libfuzzer` and `make
+ * SAN=afl` build it for libFuzzer and AFL++. */
 #include "kit.h"
 #include "lincheck.h"
 #include "linhist.h"

@@ -8,7 +8,7 @@
  *   # comment, blank lines
  *
  * Names (threads, values) are 1-15 characters of [A-Za-z0-9_].  The input is
- * untrusted (lin_check --file): every length is checked, nothing is allocated,
+ * untrusted (lin_check_demo --file): every length is checked, nothing is allocated,
  * and the fuzz entry point lin_fuzz.c exercises it. */
 #ifndef LINHIST_H
 #define LINHIST_H

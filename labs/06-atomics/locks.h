@@ -1,5 +1,5 @@
-/* locks.h - one small interface over the lab's locks, so one benchmark
- * (lock_bench) and one status demo can run each:
+/* locks.h - the lab's locks side by side, so one benchmark (lock_bench) can
+ * run each:
  *
  *   swap     the book's SwapMutex: exchange, sched_yield while waiting (swap_mutex.h)
  *   ttas     test-and-test-and-set with exponential backoff (ttas_lock.h)
@@ -7,8 +7,11 @@
  *   futex    Drepper's three-state futex mutex (futex_mutex.h)
  *   pthread  glibc's pthread_mutex_t (default attributes)
  *
- * A switch on the kind, not function pointers: the branch is perfectly
- * predicted and the lock calls inline.  Each lock's orderings are in its header. */
+ * struct lock holds any one of them (its kind says which); lock_init and
+ * lock_destroy set it up and tear it down.  Acquire and release through each
+ * lock's own functions (lock_bench has one loop per lock, so the calls inline
+ * and nothing dispatches in the timed loop).  Each lock's orderings are in
+ * its header. */
 #ifndef LOCKS_H
 #define LOCKS_H
 #include <string.h>
@@ -33,7 +36,7 @@ struct lock {
     } u;
 };
 
-/* The kind named s, or -1. */
+/* The kind named s ("swap", ... "pthread"), or -1. */
 static inline int lock_kind_parse(const char *s)
 {
     for (int k = 0; k < LOCK_NKINDS; k++)
@@ -42,6 +45,7 @@ static inline int lock_kind_parse(const char *s)
     return -1;
 }
 
+/* Initialise l as a lock of kind k (unlocked). */
 static inline void lock_init(struct lock *l, enum lock_kind k)
 {
     l->kind = k;
@@ -54,31 +58,11 @@ static inline void lock_init(struct lock *l, enum lock_kind k)
     }
 }
 
+/* Release what lock_init acquired (only pthread_mutex_t holds anything). */
 static inline void lock_destroy(struct lock *l)
 {
     if (l->kind == LOCK_PTHREAD)
         kit_mutex_destroy(&l->u.pthread);
 }
 
-static inline void lock_acquire(struct lock *l)
-{
-    switch (l->kind) {
-    case LOCK_SWAP: swap_mutex_lock(&l->u.swap); break;
-    case LOCK_TTAS: ttas_lock(&l->u.ttas); break;
-    case LOCK_TICKET: ticket_lock(&l->u.ticket); break;
-    case LOCK_FUTEX: futex_mutex_lock(&l->u.futex); break;
-    default: kit_mutex_lock(&l->u.pthread); break;
-    }
-}
-
-static inline void lock_release(struct lock *l)
-{
-    switch (l->kind) {
-    case LOCK_SWAP: swap_mutex_unlock(&l->u.swap); break;
-    case LOCK_TTAS: ttas_unlock(&l->u.ttas); break;
-    case LOCK_TICKET: ticket_unlock(&l->u.ticket); break;
-    case LOCK_FUTEX: futex_mutex_unlock(&l->u.futex); break;
-    default: kit_mutex_unlock(&l->u.pthread); break;
-    }
-}
 #endif

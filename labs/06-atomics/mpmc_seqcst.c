@@ -1,6 +1,6 @@
 /* mpmc_seqcst - the book's SeqCst example (ch. 6 section 4.5, after
  * cppreference's memory_order page; the IRIW pattern), on lab 1's litmus
- * harness (../01-machine/litmus.c), used by path:
+ * harness (labs/01-machine/litmus.c, through USES):
  *
  *   a: X = true    b: Y = true
  *   c: while !X {}; if Y { Z += 1 }      d: while !Y {}; if X { Z += 1 }
@@ -9,7 +9,7 @@
  * the two stores, so at least one of c, d sees both: Z == 0 (r1=0 r2=0 here)
  * is forbidden.  --order acq_rel or relaxed allow it in C11, but x86 (TSO)
  * and ARMv8 are multi-copy atomic and do not show it; POWER can. */
-#include "../01-machine/litmus.h"
+#include "litmus.h"
 
 static KIT_ALIGNED atomic_int X;
 static KIT_ALIGNED atomic_int Y;

@@ -89,7 +89,7 @@ bool msqb_deq(struct msqb *q, long *out)
     }
     *out = *val;                                                           /* 80 */
     free(val);
-#ifndef MSQUEUE_BAD_LEAK
+#if !MSQUEUE_BAD_LEAK
     free(head);                                                            /* 85 */
 #endif
     return true;                                                           /* 88 */

@@ -28,6 +28,7 @@ struct msq;
 
 /* A queue holding at most `capacity` values (1 .. 2^31).  Aborts on OOM. */
 struct msq *msq_new(uint32_t capacity);
+/* Free q and its pool; single-threaded (no enq/deq may be running). */
 void msq_free(struct msq *q);
 
 /* Enqueue v; false if the pool is exhausted (the queue holds `capacity`

@@ -10,10 +10,13 @@
  *   fifo        P producers, C consumers: nothing lost, nothing duplicated, and
  *               each consumer sees each producer's values in order
  *   lin         short 3-thread histories recorded from the queue, each checked
- *               by lin_check's search (lincheck.c)
- */
+ *               by lin_check_demo's search (lincheck.c)
+ *
+ * One check.h line per test ("ok msqueue_ok fifo: ..."), then the closing
+ * count; the exit status is 1 if any failed. */
 #include <stdatomic.h>
 #include <stdbool.h>
+#include "check.h"
 #include "kit.h"
 #include "lincheck.h"
 #include "msqueue_bad.h"
@@ -239,24 +242,22 @@ int main(int argc, char **argv)
     if (use_bad) /* a lost element would make parallel_exp's dequeuers wait forever */
         kit_watchdog(600, "msqueue_test --queue bad");
     if (use_bad)
-        printf("msqueue_test: testing msqueue_bad, BROKEN ON PURPOSE (use-after-free, ABA); its tests usually pass\n");
+        check_note("msqueue_test: testing msqueue_bad, BROKEN ON PURPOSE (use-after-free, ABA); its tests usually pass");
     bool all = strcmp(test, "all") == 0;
-    int fails = 0;
 
     if (all || strcmp(test, "sequential") == 0) {
         struct prop_spec spec = { .name = "sequential", .elem_size = sizeof(struct op), .min_len = 0, .max_len = 0,
                                   .gen = gen_op, .shrink = shrink_op, .check = check_seq, .show = show_op };
         int r = prop_check(&spec, &po);
-        printf("%s sequential: %s\n", qn, r ? "FAILED" : "ok");
-        fails += r;
+        CHECK_THAT(r == 0, use_bad ? "msqueue_bad sequential: random Enq/Deq sequences agree with a FIFO model"
+                                   : "msqueue_ok sequential: random Enq/Deq sequences agree with a FIFO model",
+                   "prop_check failed (seed %" PRIu64 ", shrunk case above)", po.seed);
     }
     if (all || strcmp(test, "repeated") == 0) {
         uint64_t good = 0;
         for (uint64_t i = 0; i < reps; i++)
             good += parallel_exp(73, 2, 2);
-        printf("%s repeated: parallel_exp(73, 2, 2) right in %" PRIu64 " of %" PRIu64 " runs: %s\n", qn, good, reps,
-               good == reps ? "ok" : "FAILED");
-        fails += good != reps;
+        CHECK_EQ_U64(good, reps, "%s repeated: parallel_exp(73, 2, 2) x %" PRIu64 " all right", qn, reps);
     }
     if (all || strcmp(test, "parallel") == 0) {
         struct prop_gen g = prop_gen_seed(po.seed, po.size);
@@ -269,9 +270,8 @@ int main(int argc, char **argv)
             n++;
             good += parallel_exp(total, enqs, deqs);
         }
-        printf("%s parallel: %" PRIu64 " of %" PRIu64 " random (total, enqs, deqs) runs right (seed %" PRIu64 "): %s\n",
-               qn, good, n, po.seed, good == n ? "ok" : "FAILED");
-        fails += good != n;
+        CHECK_EQ_U64(good, n, "%s parallel: %" PRIu64 " random (total, enqs, deqs) runs right (seed %" PRIu64 ")", qn, n,
+                     po.seed);
     }
     if (all || strcmp(test, "fifo") == 0) {
         F.producers = 4;
@@ -286,9 +286,10 @@ int main(int argc, char **argv)
         uint64_t missing = 0;
         for (uint64_t i = 0; i < F.producers * F.per; i++) missing += !F.seen[i];
         unsigned err = atomic_load(&F.errors);
-        printf("%s fifo: 4 producers x %" PRIu64 ", 3 consumers: %u out-of-order or duplicate, %" PRIu64 " lost: %s\n",
-               qn, F.per, err, missing, err == 0 && missing == 0 ? "ok" : "FAILED");
-        fails += err != 0 || missing != 0;
+        CHECK_THAT(err == 0 && missing == 0,
+                   use_bad ? "msqueue_bad fifo: 4 producers, 3 consumers: per-producer order, none lost or duplicated"
+                           : "msqueue_ok fifo: 4 producers, 3 consumers: per-producer order, none lost or duplicated",
+                   "%u out-of-order or duplicate, %" PRIu64 " lost of 4 x %" PRIu64, err, missing, F.per);
         free(F.seen);
         q_free(F.q);
     }
@@ -310,17 +311,16 @@ int main(int argc, char **argv)
             bool ok = lin_check_queue(all_ops, 24, order, &n) == LIN_YES;
             good += ok;
             if (!ok && !shown++) {
-                printf("%s lin: history %" PRIu64 " NOT linearizable:\n", qn, h);
+                check_note("%s lin: history %" PRIu64 " NOT linearizable:", qn, h);
                 for (int i = 0; i < 24; i++)
-                    printf("  t%d %s %ld -> %s %ld [%" PRIu64 ", %" PRIu64 "]\n", all_ops[i].thread,
-                           all_ops[i].kind == LIN_ENQ ? "enq" : "deq", all_ops[i].arg,
+                    check_note("  t%d %s %ld -> %s %ld [%" PRIu64 ", %" PRIu64 "]", all_ops[i].thread,
+                               all_ops[i].kind == LIN_ENQ ? "enq" : "deq", all_ops[i].arg,
                            all_ops[i].ok ? "ok" : "-", all_ops[i].result, all_ops[i].inv, all_ops[i].res);
             }
             q_free(q);
         }
-        printf("%s lin: %" PRIu64 " of %" PRIu64 " recorded 3-thread histories (24 ops) linearizable: %s\n", qn, good,
-               histories, good == histories ? "ok" : "FAILED");
-        fails += good != histories;
+        CHECK_EQ_U64(good, histories, "%s lin: %" PRIu64 " recorded 3-thread histories (24 ops) linearizable", qn,
+                     histories);
     }
-    return fails ? 1 : 0;
+    return check_done();
 }

@@ -1,7 +1,7 @@
 /* order_transitive - release/acquire is transitive (ch. 6 section 4.4, the
  * book's three-thread AcqRel example, reconstructed; the StackExchange
  * question "are acquire-release semantics transitive?").  Run on lab 1's
- * litmus harness (../01-machine/litmus.c), used by path:
+ * litmus harness (labs/01-machine/litmus.c, through USES):
  *
  *   A: x = 1; flag1 = 1 (release)
  *   B: while !flag1 (acquire); flag2 = 1 (release)
@@ -10,7 +10,7 @@
  * 1 hb 2 sw 3 hb 5 sw 6 hb 7, so C must read x == 1 (r1=0 is the weak
  * outcome).  C11 forbids r1=0 for acq_rel, seq_cst and fences; with every
  * access relaxed it is allowed (and x86-TSO still never shows it). */
-#include "../01-machine/litmus.h"
+#include "litmus.h"
 
 static KIT_ALIGNED atomic_int x;
 static KIT_ALIGNED atomic_int flag1;

@@ -4,14 +4,15 @@
  * still hold pointers to it: expect a SIGSEGV within about a second (the book:
  * 0.588 s), the fault in msqb_deq reading next->value through a NULL next
  * (address 0x0) or loading ->next through a dead node (0x8).  ASan reports the
- * heap-use-after-free.  The twin that is right: queue_spin_fixed.
- * queue_spin_leak (-DMSQUEUE_BAD_LEAK) never frees: no crash, memory grows. */
+ * heap-use-after-free.  The program that is right: msqueue_stress.
+ * Its twin queue_spin_leak (-DMSQUEUE_BAD_LEAK, the Makefile) never frees:
+ * no crash, memory grows. */
 #include <stdatomic.h>
 #include <stdbool.h>
 #include "kit.h"
 #include "msqueue_bad.h"
 
-#ifdef MSQUEUE_BAD_LEAK
+#if MSQUEUE_BAD_LEAK
 #define PROG "queue_spin_leak"
 #define FLAW "the queue never frees a node (no crash, memory grows)"
 #else

@@ -19,7 +19,10 @@
  * write on both sides: either the signaller sees the sleeper, or the sleeper's
  * RMW reads the signaller's and then finds the token - no lost wake-up.
  * Unmatched signal()s are a caller bug, as in the book (signal aborts if the
- * token pool overflows). */
+ * token pool overflows).
+ *
+ * Synchronization: qsem_wait and qsem_signal may run concurrently from any
+ * threads; qsem_init and qsem_destroy run alone (before and after). */
 #ifndef SEMAPHORE_H
 #define SEMAPHORE_H
 #include <pthread.h>
@@ -38,6 +41,7 @@ struct qsem {
 
 /* Initialise with `capacity` tokens (1 .. 2^20).  Aborts on OOM. */
 void qsem_init(struct qsem *s, unsigned capacity);
+/* Free the token queue and the mutex; no thread may be waiting. */
 void qsem_destroy(struct qsem *s);
 /* Take a token, blocking while there is none. */
 void qsem_wait(struct qsem *s);

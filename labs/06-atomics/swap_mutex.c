@@ -141,6 +141,6 @@ int main(int argc, char **argv)
            max_on_rope, ROPE_LIMIT, both, seconds, rmin, rmax);
     kit_metric("lhs_per_s", (double)sum_l / (double)seconds, "1/s");
     kit_metric("rhs_per_s", (double)sum_r / (double)seconds, "1/s");
-    kit_metric("lhs_rhs_ratio", sum_r ? (double)sum_l / (double)sum_r : 0, "ratio");
+    kit_metric("lhs_rhs_ratio", sum_r ? (double)sum_l / (double)sum_r : 0, "x");
     return 0;
 }

@@ -14,8 +14,9 @@
  * waiter gives its CPU away instead of burning it (the measured numbers in
  * the book depend on it).  Not fair: nothing orders the waiters.
  *
- * Header-only; helgrind annotations (hb.h) tell valgrind about the hand-off
- * unless HB_NO_ANNOTATE is defined. */
+ * Header-only.  In the valgrind flavour (make SAN=valgrind) helgrind
+ * annotations (common/hb.h) tell valgrind about the hand-off, unless
+ * HB_NO_ANNOTATE is defined; every other build has none. */
 #ifndef SWAP_MUTEX_H
 #define SWAP_MUTEX_H
 #include <sched.h>
@@ -29,6 +30,7 @@ struct swap_mutex {
 };
 #define SWAP_MUTEX_INIT { false }
 
+/* Initialise m unlocked (SWAP_MUTEX_INIT does the same statically). */
 static inline void swap_mutex_init(struct swap_mutex *m)
 {
     atomic_init(&m->locked, false);

@@ -1,97 +1,75 @@
 #!/usr/bin/env bash
-# Lab 6 tests (scripts/test.sh runs this; `make test LAB=6`).
+# Lab 6 tests: scripts/test.sh runs this (`make test LAB=6`) after the checks
+# every lab gets (role names, --help and bad-option conventions of every
+# program, the lin_fuzz corpus replayed under ASan and UBSan).  Every program
+# runs under timeout; the broken-on-purpose ones are judged by what real tools
+# see (gdb, ASan, helgrind on the valgrind flavour), a crash that does not come
+# is a skip, never a pass.
 set -u
 . ../../scripts/lib.sh
-kit_env . ; KIT_OUT=$(mktemp); TMP=$(mktemp -d); trap 'rm -rf "$KIT_OUT" "$TMP"' EXIT
-L="lab6"
-PROGS="swap_mutex swap_mutex_counter swap_mutex_counter_unannotated queue_spin queue_spin_leak queue_spin_fixed
-       lin_check msqueue_test semaphore_test status_demo binary_sem_status_demo mutex_status_demo
-       spin_mutex_status_demo posix_sem_status_demo"
-PROGS="$PROGS aba_demo order_transitive mpmc_seqcst lock_bench queue_bench lin_fuzz"
+kit_test_init
+L=$KIT_LAB
 
-# --- conventions: --help, bad options, bad values ----------------------------------
-for p in $PROGS; do
-    kit_run 10 "$p" --help; rc=$?
-    kit_check "$L $p: --help exits 0 with usage" test "$rc" -eq 0 -a -n "$(grep -m1 '^usage:' "$KIT_OUT")"
-    for bad in "--bogus" "extra-operand"; do
-        kit_run 10 "$p" $bad; rc=$?
-        lines=$(wc -l <"$KIT_OUT")
-        [ "$rc" -eq 2 ] && [ "$lines" -eq 1 ] || { kit_fail "$L $p: rejects '$bad' with one line and exit 2" "exit $rc, $lines lines: $(head -c 200 "$KIT_OUT")"; continue 2; }
-    done
-    kit_ok "$L $p: rejects bad options and operands with one line and exit 2"
-done
-for a in "swap_mutex --seconds 0" "queue_spin --threads 1x" "msqueue_test --queue worse" "lin_check --fixture 4" \
-         "status_demo --seconds -1" "semaphore_test --capacity 0" "lin_check --file /nonexistent/h.txt" \
-         "lock_bench --lock mcs" "queue_bench --queue stack"; do
-    # shellcheck disable=SC2086
-    kit_run 10 $a; rc=$?
-    kit_check "$L ${a%% *}: '${a#* }' exits 2 naming the value" test "$rc" -eq 2 -a -n "$(grep -F -- "${a##* }" "$KIT_OUT")"
-done
+# --- bad values: one line naming the value, exit 2 ---------------------------------------
+kit_bad_values "$L" "swap_mutex --seconds 0" "queue_spin --threads 1x" "msqueue_test --queue worse" \
+    "lin_check_demo --fixture 4" "status_demo --seconds -1" "semaphore_stress --capacity 0" \
+    "lin_check_demo --file /nonexistent/h.txt" "lock_bench --lock mcs" "lock_bench --seconds 0" \
+    "queue_bench --queue stack" "queue_bench --producers 65" "msqueue_stress --threads 0" \
+    "swap_mutex_stress --iters 12x"
 
-# --- lin_check: the book's three histories, and a file ------------------------------------
-kit_run 30 lin_check; rc=$?
-kit_check "$L lin_check: histories 1 and 2 linearizable (pending Enq(z) completed), 3 NOT (FIFO violated)" \
-    eval '[ $rc -eq 0 ] && [ $(grep -c "^  verdict: linearizable" "$KIT_OUT") -eq 2 ] && [ $(grep -c "^  verdict: NOT linearizable" "$KIT_OUT") -eq 1 ] && grep -q "A: Enq(z), A: Ok(()) \[pending, completed\]" "$KIT_OUT" && [ $(grep -c "^  matches the book" "$KIT_OUT") -eq 3 ]'
+# --- lin_check_demo: the book's three histories, and a file ---------------------------------
+kit_same "$L lin_check_demo: histories 1 and 2 linearizable (pending Enq(z) completed), 3 NOT (FIFO violated), all as the book says (exact output)" \
+    expected/lin_check_demo.txt 30 lin_check_demo
 printf 'A: Enq(1)\nA: Ok(())\nB: Enq(2)\nB: Ok(())\nC: Deq()\nC: Ok(1)\nC: Deq()\nC: Ok(2)\nC: Deq()\nC: Err(Empty)\n' >"$TMP/h_ok"
 printf 'A: Enq(1)\nA: Ok(())\nC: Deq()\nC: Err(Empty)\n' >"$TMP/h_bad"
 cp "$TMP/h_ok" "$TMP/h_trunc"; printf 'C: Ok(3' >>"$TMP/h_trunc"
-kit_run 10 lin_check --file "$TMP/h_ok"; rc1=$?
-kit_run 10 lin_check --file "$TMP/h_bad"; rc2=$?
-kit_run 10 lin_check --file "$TMP/h_trunc"; rc3=$?
-kit_check "$L lin_check --file: a FIFO run is linearizable (0), an empty Deq after a finished Enq is not (1), garbage exits 2" \
-    test "$rc1:$rc2:$rc3" = "0:1:2"
+kit_expect "$L lin_check_demo --file: a FIFO run is linearizable (exit 0)" 10 0 '+verdict: linearizable' -- \
+    lin_check_demo --file "$TMP/h_ok"
+kit_expect "$L lin_check_demo --file: an empty Deq after a finished Enq is not (exit 1)" 10 1 '+verdict: NOT linearizable' -- \
+    lin_check_demo --file "$TMP/h_bad"
+kit_bad_values "$L" "lin_check_demo --file $TMP/h_trunc"
+# malformed histories (bad event, double invocation, NUL, > 64 operations, truncated)
+kit_bad_values "$L" "lin_check_demo --file corpus/lin_fuzz/bad_event.txt" "lin_check_demo --file corpus/lin_fuzz/double_inv.txt" \
+    "lin_check_demo --file corpus/lin_fuzz/nul.txt" "lin_check_demo --file corpus/lin_fuzz/too_many.txt" \
+    "lin_check_demo --file corpus/lin_fuzz/truncated.txt"
+kit_expect "$L lin_fuzz: the seed corpus ($(ls corpus/lin_fuzz | wc -l) histories) keeps the parser's and the search's contract (normal build, silent)" \
+    60 0 '-.' -- lin_fuzz corpus/lin_fuzz/*
+kit_libfuzzer "$L lin_fuzz: libFuzzer from the corpus (200000 runs or 10 s) finds no crash" lin_fuzz 200000 10 1024
 
-bad=""; for f in bad_event double_inv nul too_many truncated; do
-    kit_run 10 lin_check --file corpus/lin/$f.txt; rc=$?
-    if [ $rc -ne 2 ] || [ "$(wc -l <"$KIT_OUT")" -ne 1 ]; then bad="$bad $f: exit $rc, $(head -c 200 "$KIT_OUT");"; fi
-done
-echo "$bad" >"$KIT_OUT"
-kit_check "$L lin_check --file: malformed histories (bad event, double invocation, NUL, >64 ops, truncated) exit 2 with one line" \
-    test -z "$bad"
-kit_run 60 lin_fuzz corpus/lin/*; rc=$?
-kit_check "$L lin_fuzz: the seed corpus ($(ls corpus/lin | wc -l) histories) keeps the parser's and the search's contract" \
-    eval '[ $rc -eq 0 ] && [ ! -s "$KIT_OUT" ]'
-kit_libfuzzer "$L lin_fuzz" lin_libfuzzer corpus/lin 200000 10 1024
-
-# --- ABA, deterministic -------------------------------------------------------------------
-kit_run 10 aba_demo; rc=$?
-kit_check "$L aba_demo: bare-pointer CAS succeeds after A->B->A: value a dequeued twice, head on the free list" \
-    eval '[ $rc -eq 0 ] && grep -q "SUCCEEDS (ABA)" "$KIT_OUT" && grep -q "head = N1, which is on the free list" "$KIT_OUT" && grep -q "^value a delivered 2 times" "$KIT_OUT"'
-kit_run 10 aba_demo --tagged; rc=$?
-kit_check "$L aba_demo --tagged: the {index, count} CAS fails, a delivered once" \
-    eval '[ $rc -eq 0 ] && grep -q "fails: the count moved on" "$KIT_OUT" && grep -q "^value a delivered 1 time: correct" "$KIT_OUT"'
+# --- ABA, deterministic ---------------------------------------------------------------------
+kit_same "$L aba_demo: the bare-pointer CAS succeeds after A->B->A: a dequeued twice, head on the free list (exact output)" \
+    expected/aba_demo.txt 10 aba_demo
+kit_same "$L aba_demo --tagged: the {index, count} CAS fails, a delivered once (exact output)" \
+    expected/aba_demo_tagged.txt 10 aba_demo --tagged
 
 # --- orderings on lab 1's litmus harness ------------------------------------------------------
 it=100000; [ "$KIT_NATIVE" = 1 ] || it=5000
-kit_run 120 order_transitive --iters $it; rc=$?
-kit_check "$L order_transitive: C always reads x == 1 through the release/acquire chain ($it trials each for acq_rel, seq_cst, fence)" \
-    eval '[ $rc -eq 0 ] && for o in acq_rel seq_cst; do grep -q "ACQREL3 $o: r1=0 seen 0 times" "$KIT_OUT" || exit 1; done'
+kit_expect "$L order_transitive: C always reads x == 1 through the release/acquire chain ($it trials each for acq_rel, seq_cst, fence)" \
+    120 0 '+ACQREL3 acq_rel: r1=0 seen 0 times' '+ACQREL3 seq_cst: r1=0 seen 0 times' '+ACQREL3 fence: r1=0 seen 0 times' \
+    -- order_transitive --iters $it
 it=20000; [ "$KIT_NATIVE" = 1 ] || it=2000
-kit_run 120 mpmc_seqcst --iters $it; rc=$?
-kit_check "$L mpmc_seqcst: the book's assert Z != 0 holds in all $it seq_cst trials; Z == 0 counts recorded for the weaker orders" \
-    eval '[ $rc -eq 0 ] && grep -q "MPMC seq_cst: r1=0 r2=0 seen 0 times" "$KIT_OUT" && grep -q "MPMC acq_rel: r1=0 r2=0 seen [0-9]* times" "$KIT_OUT"'
+kit_expect "$L mpmc_seqcst: the book's assert Z != 0 holds in all $it seq_cst trials; Z == 0 counts recorded for the weaker orders" \
+    120 0 '+MPMC seq_cst: r1=0 r2=0 seen 0 times' '+MPMC acq_rel: r1=0 r2=0 seen [0-9]+ times' \
+    -- mpmc_seqcst --iters $it
 
-# --- swap_mutex: the rope bridge, the counter -----------------------------------------------
+# --- swap_mutex: the rope bridge; the stress programs on it -------------------------------------
 kit_run 30 swap_mutex --seconds 3; rc=$?
 kit_check "$L swap_mutex --seconds 3: the book's 'Transfers per second' blocks, max 5 on the rope, crossings both ways" \
     eval '[ $rc -eq 0 ] && [ $(grep -c "^Transfers per second:" "$KIT_OUT") -eq 3 ] && grep -q "^max on rope [1-5] (limit 5)" "$KIT_OUT" && awk "/LHS:/ {l+=\$2} /RHS:/ {r+=\$2} END {exit !(l > 0 && r > 0)}" "$KIT_OUT"'
-kit_run 120 swap_mutex_counter --threads 4 --iters 250000; rc=$?
-kit_check "$L swap_mutex_counter: 4 threads x 250000 increments exact" \
-    eval '[ $rc -eq 0 ] && grep -q "^counter 1000000, expected 1000000 .*: exact" "$KIT_OUT"'
+kit_unit "$L swap_mutex_stress (4 threads x 250000)" 2 120 swap_mutex_stress --threads 4 --iters 250000
+kit_unit "$L swap_mutex_unannotated_stress (4 threads x 250000)" 2 120 swap_mutex_unannotated_stress --threads 4 --iters 250000
 
-# --- queue_spin: the book's crash; the leak; the fixed queue -----------------------------------
-crash_rc() { [ "$1" -eq 139 ] || [ "$1" -eq 135 ] || [ "$1" -eq 134 ] || [ "$1" -eq 3 ]; }
-rc=0; t0=$(date +%s)
+# --- queue_spin: the book's crash; the leak; the correct queue -----------------------------------
+t0=$(date +%s)
 kit_run 40 queue_spin --seconds 20; rc=$?
 t=$(( $(date +%s) - t0 ))
-if crash_rc $rc; then
-    what=$([ $rc -eq 3 ] && echo "livelocked in a corrupted list" || echo "killed by signal $((rc - 128))")
-    kit_ok "$L queue_spin: the book's queue breaks within 20 s ($what after ${t} s)"
-elif [ $rc -eq 0 ]; then
-    kit_skip "$L queue_spin: crash within 20 s" "it survived this time (exit 0$([ "$KIT_NATIVE" = 1 ] || echo ', qemu'))"
-else
-    kit_fail "$L queue_spin: crash within 20 s" "exit $rc: $(tail -n 3 "$KIT_OUT")"
-fi
+case $rc in
+    139|135|134|3)
+        what=$([ $rc -eq 3 ] && echo "livelocked in a corrupted list" || echo "killed by signal $((rc - 128))")
+        kit_ok "$L queue_spin: the book's queue breaks within 20 s ($what after ${t} s)" ;;
+    0) kit_skip "$L queue_spin: crash within 20 s" "it survived this time (exit 0$([ "$KIT_NATIVE" = 1 ] || echo ', qemu'))" ;;
+    *) kit_fail "$L queue_spin: crash within 20 s" "exit $rc: $(tail -n 3 "$KIT_OUT")" ;;
+esac
 if kit_have gdb && [ "$KIT_NATIVE" = 1 ]; then
     got=""
     for i in 1 2 3 4 5; do
@@ -114,26 +92,17 @@ kit_run 30 queue_spin_leak --seconds 3 --max-mib 128; rc=$?
 rss=$(sed -n 's/^survived .*, RSS \([0-9.]*\) -> \([0-9.]*\) MiB$/\1 \2/p' "$KIT_OUT")
 kit_check "$L queue_spin_leak: no crash, RSS grows (never frees): ${rss:-?} MiB" \
     eval '[ $rc -eq 0 ] && [ -n "$rss" ] && echo "$rss" | awk "{ exit !(\$2 > \$1 + 8) }"'
-kit_run 60 queue_spin_fixed --seconds 5; rc=$?
-kit_check "$L queue_spin_fixed: 5 s with 4 threads, no crash, enqueues == dequeues, never empty" \
-    eval '[ $rc -eq 0 ] && grep -q "^ran .* no crash: \([0-9]*\) enqueues, \1 dequeues, 0 empty deqs, 0 failed enqs, queue empty at end: yes: ok" "$KIT_OUT"'
+kit_unit "$L msqueue_stress (5 s, 4 threads: no crash)" 4 60 msqueue_stress --threads 4 --seconds 5
 
-# --- the queues' property tests, lin_check on recorded histories ----------------------------------
+# --- the queues' property tests, the linearizability of recorded histories -----------------------
 reps=1000; hist=200; [ "$KIT_NATIVE" = 1 ] || { reps=200; hist=50; }
-kit_run 120 msqueue_test --queue ok --reps $reps --histories $hist; rc=$?
-for t in sequential repeated parallel fifo lin; do
-    kit_check "$L msqueue_test msqueue_ok $t: $(case $t in sequential) echo "random Enq/Deq sequences agree with a FIFO model";; repeated) echo "parallel_exp(73, 2, 2) x $reps exact";; parallel) echo "random (total, enqs, deqs) exact";; fifo) echo "4 producers, 3 consumers: per-producer order, none lost or duplicated";; lin) echo "$hist recorded histories linearizable";; esac)" \
-        grep -q "^msqueue_ok $t: .*ok$" "$KIT_OUT"
-done
-kit_run 60 msqueue_test --queue bad --test sequential; rc=$?
-kit_check "$L msqueue_test msqueue_bad sequential: the book's queue passes its sequential test (the bug needs threads)" \
-    eval '[ $rc -eq 0 ] && grep -q "^msqueue_bad sequential: ok" "$KIT_OUT"'
+kit_unit "$L msqueue_test" 5 120 msqueue_test --queue ok --reps $reps --histories $hist
+kit_unit "$L msqueue_test (the book's queue passes its sequential test: the bug needs threads)" 1 60 \
+    msqueue_test --queue bad --test sequential
 
-# --- semaphore and the status demos --------------------------------------------------------------
+# --- the semaphore and the status demos -------------------------------------------------------------
 for k in 1 2 3; do
-    kit_run 120 semaphore_test --capacity $k --threads 8 --pairs 50000; rc=$?
-    kit_check "$L semaphore_test capacity $k, 8 threads: never more than $k holders, all tokens back, no deadlock" \
-        eval '[ $rc -eq 0 ] && grep -q "at most [1-$k] holders at once, $k tokens back at the end: ok" "$KIT_OUT"'
+    kit_unit "$L semaphore_stress capacity $k, 8 threads x 6250" 3 120 semaphore_stress --capacity $k --threads 8 --iters 6250
 done
 declare -A RATE
 for p in status_demo binary_sem_status_demo mutex_status_demo spin_mutex_status_demo posix_sem_status_demo; do
@@ -143,41 +112,30 @@ for p in status_demo binary_sem_status_demo mutex_status_demo spin_mutex_status_
     kit_check "$L $p: 2 rows in the book's format, at most $cap inside at once (${RATE[$p]:-?}/s per thread)" \
         eval '[ $rc -eq 0 ] && [ $(grep -cE "^\|( (false| true); [0-9]{10}/sec \|){4}$" "$KIT_OUT") -eq 2 ] && grep -q "at most [0-$cap] of 4 threads inside at once (capacity $cap): ok" "$KIT_OUT"'
 done
-# The book's shape: pthread mutex >> binary semaphore, capacity 2 > capacity 1 (every hand-off of
-# the queue semaphore is a context switch; with 4 threads on 2 CPUs the capacity-2 semaphore often
-# never has to hand off, so mutex > capacity 2 is recorded, not asserted).  A benchmark result, so only with generous margins, and
-# not under qemu or on an overloaded machine.  spin > mutex is recorded by measure.sh, not asserted.
-m=${RATE[mutex_status_demo]:-0}; s2=${RATE[status_demo]:-0}; s1=${RATE[binary_sem_status_demo]:-0}; sp=${RATE[spin_mutex_status_demo]:-0}
-load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0); cpus=$(nproc)
-what="$L status demos: pthread mutex > 3 x binary semaphore, capacity 2 > binary (spin $sp, mutex $m, sem2 $s2, sem1 $s1 per thread/s)"
-if [ "$KIT_NATIVE" != 1 ]; then
-    kit_skip "$what" "qemu: not a timing"
-elif [ "$m" -gt $((3 * s1)) ] && [ "$s2" -gt "$s1" ]; then
-    kit_ok "$what"
-elif awk -v l="$load" -v c="$cpus" 'BEGIN { exit !(l > c) }'; then
-    kit_skip "$what" "machine loaded (load $load on $cpus CPUs)"
-else
-    kit_fail "$what"
-fi
+# The book's shape (pthread mutex >> binary semaphore, capacity 2 > capacity 1) is a
+# comparison of separate timed runs: recorded by measure.sh, shown here, never judged
+# (CONTRIBUTING.md, "Tests").
+echo "      status demos per thread/s: spin ${RATE[spin_mutex_status_demo]:-?}, mutex ${RATE[mutex_status_demo]:-?}, sem2 ${RATE[status_demo]:-?}, sem1 ${RATE[binary_sem_status_demo]:-?}, posix ${RATE[posix_sem_status_demo]:-?} (book: mutex >> sem1)"
 
 # --- the better locks, the queue benchmark (correctness only: performance is measure.sh's) ----------
 for args in "--threads 4 --cs small --iters 20000" "--threads 3 --cs empty --iters 20000"; do
     # shellcheck disable=SC2086
-    kit_run 120 lock_bench $args; rc=$?
-    kit_check "$L lock_bench $args: swap, ttas, ticket, futex, pthread each keep the guarded counter exact" \
-        eval '[ $rc -eq 0 ] && [ $(grep -cE "^(swap|ttas|ticket|futex|pthread) .* exact \(counter ([0-9]+), expected \2\)" "$KIT_OUT") -eq 5 ]'
+    kit_expect "$L lock_bench $args: swap, ttas, ticket, futex, pthread each keep the guarded counter exact" 120 0 \
+        '+^swap .* exact \(counter ([0-9]+), expected \1\)' '+^ttas .* exact \(counter ([0-9]+), expected \1\)' \
+        '+^ticket .* exact \(counter ([0-9]+), expected \1\)' '+^futex .* exact \(counter ([0-9]+), expected \1\)' \
+        '+^pthread .* exact \(counter ([0-9]+), expected \1\)' '-EXCLUSION BROKEN' -- lock_bench $args
 done
-kit_run 120 lock_bench --threads 2 --ms 50; rc=$?
-kit_check "$L lock_bench --threads 2 --ms 50: timed rows for 5 locks x 2 critical sections, exclusion ok, METRIC lines" \
-    eval '[ $rc -eq 0 ] && [ $(grep -cE "^(swap|ttas|ticket|futex|pthread) +(empty|small) +2 .* ok$" "$KIT_OUT") -eq 10 ] && [ $(grep -c "^METRIC .*_total_per_s" "$KIT_OUT") -eq 10 ]'
-kit_run 120 queue_bench --producers 3 --per 20000; rc=$?
-kit_check "$L queue_bench --producers 3: msq, mutex ring and lab 4's chan deliver every value in per-producer order" \
-    eval '[ $rc -eq 0 ] && [ $(grep -cE "^(msq|mutex|chan) +3 +[0-9]+ +in order, none lost" "$KIT_OUT") -eq 3 ]'
+kit_run 120 lock_bench --threads 2 --seconds 0.05; rc=$?
+kit_check "$L lock_bench --threads 2 --seconds 0.05: timed rows for 5 locks x 2 critical sections, exclusion ok, a rate and a fairness each" \
+    eval '[ $rc -eq 0 ] && [ $(grep -cE "^(swap|ttas|ticket|futex|pthread) +(empty|small) +2 .* ok$" "$KIT_OUT") -eq 10 ] && [ $(grep -cE "^METRIC [a-z]+_(empty|small)_per_s [0-9.e+]+ 1/s$" "$KIT_OUT") -eq 10 ] && [ $(grep -cE "^METRIC [a-z]+_(empty|small)_fairness [0-9.e+-]+ x$" "$KIT_OUT") -eq 10 ]'
+kit_expect "$L queue_bench --producers 3: msq, mutex ring and lab 4's chan deliver every value in per-producer order" 120 0 \
+    '+^msq +3 +[0-9]+ +in order, none lost' '+^mutex +3 +[0-9]+ +in order, none lost' '+^chan +3 +[0-9]+ +in order, none lost' \
+    '+^METRIC msq_per_s ' -- queue_bench --producers 3 --per 20000
 
 # --- asm_compare: the x86-versus-ARM facts ------------------------------------------------------
 if ./asm_compare.sh --raw >"$TMP/asm.txt" 2>"$TMP/asm.err"; then
     cell() { awk -F'\t' -v T="$1" -v O="$2" '$1 == T && $2 == O { print $3 }' "$TMP/asm.txt"; }
-    fact() { # TARGET WHAT TEST-EXPRESSION (on $c)
+    fact() { # TARGET WHAT OP TEST-EXPRESSION (on $c)
         local c; c=$(cell "$1" "$3")
         if [ -z "$c" ] || [ "$c" = n/a ]; then kit_skip "$L asm_compare $1: $2" "no $1 compiler"; return; fi
         if eval "$4"; then kit_ok "$L asm_compare $1: $2 ($c)"; else kit_fail "$L asm_compare $1: $2" "got: $c"; fi
@@ -196,34 +154,51 @@ else
     kit_fail "$L asm_compare.sh --raw" "$(head -c 300 "$TMP/asm.err")"
 fi
 
-# --- tools: ASan's use-after-free, helgrind's false positives, TSan clean --------------------------
-if kit_have valgrind; then
-    for p in swap_mutex_counter swap_mutex_counter_unannotated; do
-        kit_valgrind 300 helgrind "$TMP/hg_$p.txt" $p --threads 4 --iters 20000; rc=$?
-        n=$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1/p' "$TMP/hg_$p.txt")
-        if [ $p = swap_mutex_counter ]; then
-            kit_check "$L $p: helgrind 0 errors with the hand-off annotated (counter exact)" \
-                eval '[ $rc -eq 0 ] && [ "${n:-x}" = 0 ] && grep -q ": exact" "$KIT_OUT"'
-        else
-            kit_check "$L $p: helgrind reports $n false 'Possible data race' errors on correct code (counter exact)" \
-                eval '[ $rc -eq 0 ] && [ "${n:-0}" -gt 0 ] && grep -q "Possible data race" "$TMP/hg_$p.txt" && grep -q ": exact" "$KIT_OUT"'
-        fi
+# --- no valgrind client requests in the normal build ---------------------------------------------
+# hb.h's annotations exist only in the valgrind flavour: the lock and queue fast paths of the
+# normal build carry none.  A client request on x86-64 is four rol's of %rdi, then the
+# marker `xchg %rbx,%rbx`; the valgrind flavour's same functions must show it (so this can fail).
+# disasm BIN FUNC: FUNC's instructions in BIN.
+disasm() { objdump -d --no-show-raw-insn "$1" | awk -v fn="<$2>:" '$2 == fn { f = 1; next } /^[0-9a-f]+ <.*>:$/ { f = 0 } f'; }
+if [ "$KIT_ARCH" != x86_64 ] || [ "$KIT_NATIVE" != 1 ] || ! kit_have objdump; then
+    kit_skip "$L: no valgrind client requests in the normal build" "needs objdump and a native x86_64 build"
+elif kit_vg_ready "$L: no valgrind client requests in the normal build"; then
+    VG=$KIT_TOP/build/$KIT_ARCH-valgrind/$KIT_LAB
+    for pf in "lock_bench body_futex futex_mutex_lock/unlock" "lock_bench body_swap swap_mutex_lock/unlock" \
+              "lock_bench body_ttas ttas_lock/unlock" "lock_bench body_ticket ticket_lock/unlock" \
+              "msqueue_stress msq_enq msq_enq" "msqueue_stress msq_deq msq_deq" "swap_mutex_stress body the stress loop's swap mutex"; do
+        read -r p f what <<<"$pf"
+        n=$(disasm "$KIT_BIN/$p" "$f" | grep -c 'xchg *%rbx,%rbx')
+        len=$(disasm "$KIT_BIN/$p" "$f" | wc -l)
+        v=$(disasm "$VG/$p" "$f" | grep -c 'xchg *%rbx,%rbx')
+        kit_check "$L $p $f ($what): no client request in the normal build ($len instructions), $v in the valgrind flavour's" \
+            test "$len" -gt 10 -a "$n" -eq 0 -a "$v" -gt 0
     done
-    kit_valgrind 300 helgrind "$TMP/hg_q.txt" queue_spin_fixed --threads 2 --seconds 2; rc=$?
-    kit_check "$L queue_spin_fixed: helgrind 0 errors on the annotated correct queue" \
-        eval '[ $rc -eq 0 ] && grep -q "ERROR SUMMARY: 0 errors" "$TMP/hg_q.txt"'
-    kit_valgrind 300 helgrind "$TMP/hg_locks.txt" lock_bench --threads 3 --iters 2000 --cs small; rc=$?
-    kit_check "$L lock_bench: helgrind 0 errors on all five locks (atomics-based ones annotated)" \
-        eval '[ $rc -eq 0 ] && grep -q "ERROR SUMMARY: 0 errors" "$TMP/hg_locks.txt"'
-else
-    kit_skip "$L helgrind verdicts" "valgrind not available for ARCH=$KIT_ARCH"
+    bad=""
+    for p in $KIT_PROGS $KIT_TESTS $KIT_BENCHES $KIT_FUZZ; do
+        [ "$(objdump -d --no-show-raw-insn "$KIT_BIN/$p" | grep -c 'xchg *%rbx,%rbx')" -eq 0 ] || bad="$bad $p"
+    done
+    echo "client requests in:${bad:- none}" >"$KIT_OUT"
+    kit_check "$L: no program of the normal build contains a valgrind client request" test -z "$bad"
 fi
+
+# --- tools: helgrind's verdicts on the valgrind flavour, ASan's use-after-free, the sanitizers ------
+# --iters, not --seconds: the harness's stop flag is a relaxed atomic helgrind cannot see.
+kit_helgrind_clean "$L swap_mutex_stress: helgrind 0 errors with the hand-off annotated (counter exact)" 300 \
+    swap_mutex_stress --threads 4 --iters 20000
+kit_helgrind_races "$L swap_mutex_unannotated_stress: helgrind reports false 'Possible data race's in swap_mutex_lock on correct code" 300 \
+    swap_mutex_lock swap_mutex_unannotated_stress --threads 4 --iters 20000
+if [ -n "${KIT_VG_BUILT:-}" ]; then # the run above happened: its output is in $KIT_OUT
+    kit_check "$L swap_mutex_unannotated_stress: the counter is exact under helgrind too (the races are false)" \
+        grep -q '^ok the counter is exact' "$KIT_OUT"
+fi
+kit_helgrind_clean "$L msqueue_stress: helgrind 0 errors on the annotated correct queue" 300 \
+    msqueue_stress --threads 2 --iters 50000
+kit_helgrind_clean "$L lock_bench: helgrind 0 errors on all five locks (atomics-based ones annotated)" 300 \
+    lock_bench --threads 3 --iters 2000 --cs small
 if [ "$KIT_NATIVE" = 1 ]; then
     for san in address thread undefined; do
-        if ! kit_build . $san 2>"$TMP/build.txt"; then
-            kit_skip "$L SAN=$san checks" "sanitizer build failed: $(head -c 200 "$TMP/build.txt")"; continue
-        fi
-        kit_env . $san
+        kit_san_build $san || continue
         if [ $san = address ]; then
             found=no
             for _ in 1 2 3; do
@@ -233,20 +208,15 @@ if [ "$KIT_NATIVE" = 1 ]; then
             kit_check "$L queue_spin: ASan reports heap-use-after-free (freed by msqb_deq)" \
                 eval '[ '"$found"' = yes ] && grep -q "msqb_deq" "$KIT_OUT"'
         fi
-        for run in "swap_mutex_counter --iters 100000" "swap_mutex_counter_unannotated --iters 100000" \
-                   "swap_mutex --seconds 1" "queue_spin_fixed --seconds 2" "msqueue_test --queue ok --reps 100 --histories 50" \
-                   "semaphore_test --pairs 50000" "status_demo --seconds 1" "binary_sem_status_demo --seconds 1" \
-                   "spin_mutex_status_demo --seconds 1" "lin_check" "aba_demo --tagged" \
-                   "order_transitive --iters 5000 --order acq_rel" "mpmc_seqcst --iters 2000 --order seq_cst" \
-                   "lock_bench --threads 3 --iters 20000" "queue_bench --producers 2 --per 20000" \
-                   "lin_fuzz $(echo corpus/lin/*)"; do
-            # shellcheck disable=SC2086
-            kit_run 120 $run; rc=$?
-            kit_check "$L ${run%% *}: clean under SAN=$san ($(echo "$run" | cut -c1-60))" \
-                eval '[ $rc -eq 0 ] && ! grep -q "Sanitizer\|runtime error" "$KIT_OUT"'
-        done
-        kit_env .
+        kit_san_clean "$L" $san "swap_mutex_stress --iters 100000" "swap_mutex_unannotated_stress --iters 100000" \
+            "swap_mutex --seconds 1" "msqueue_stress --seconds 2" "msqueue_test --queue ok --reps 100 --histories 50" \
+            "semaphore_stress --iters 6250" "status_demo --seconds 1" "binary_sem_status_demo --seconds 1" \
+            "spin_mutex_status_demo --seconds 1" "lin_check_demo" "aba_demo --tagged" \
+            "order_transitive --iters 5000 --order acq_rel" "mpmc_seqcst --iters 2000 --order seq_cst" \
+            "lock_bench --threads 3 --iters 20000" "queue_bench --producers 2 --per 20000" \
+            "lin_fuzz corpus/lin_fuzz/*"
     done
+    kit_env .
 else
     kit_skip "$L sanitizer checks" "not run under qemu (ARCH=$KIT_ARCH)"
 fi

@@ -23,6 +23,7 @@ struct ticket_lock {
     atomic_uint serving;
 };
 
+/* Initialise l unlocked (next == serving == 0). */
 static inline void ticket_init(struct ticket_lock *l)
 {
     atomic_init(&l->next, 0);
@@ -30,6 +31,7 @@ static inline void ticket_init(struct ticket_lock *l)
     HB_IGNORE(l, sizeof *l);
 }
 
+/* Take a ticket and wait (pause, then sched_yield) until it is served. */
 static inline void ticket_lock(struct ticket_lock *l)
 {
     unsigned me = atomic_fetch_add_explicit(&l->next, 1, memory_order_relaxed);
@@ -42,6 +44,7 @@ static inline void ticket_lock(struct ticket_lock *l)
     HB_AFTER(l);
 }
 
+/* Release l (the caller holds it): serve the next ticket, with release. */
 static inline void ticket_unlock(struct ticket_lock *l)
 {
     unsigned s = atomic_load_explicit(&l->serving, memory_order_relaxed);

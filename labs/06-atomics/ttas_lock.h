@@ -24,12 +24,15 @@
 
 struct ttas_lock { atomic_bool locked; };
 
+/* Initialise l unlocked. */
 static inline void ttas_init(struct ttas_lock *l)
 {
     atomic_init(&l->locked, false);
     HB_IGNORE(&l->locked, sizeof l->locked);
 }
 
+/* Take l: exchange (acquire) when it looks free, else back off and watch it
+ * with relaxed loads. */
 static inline void ttas_lock(struct ttas_lock *l)
 {
     unsigned backoff = 1;
@@ -47,6 +50,7 @@ static inline void ttas_lock(struct ttas_lock *l)
     HB_AFTER(l);
 }
 
+/* Release l (the caller holds it): a release store of false. */
 static inline void ttas_unlock(struct ttas_lock *l)
 {
     HB_BEFORE(l);

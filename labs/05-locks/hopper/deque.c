@@ -7,24 +7,17 @@
 #include <string.h>
 #include <time.h>
 
+#include "hb.h"
 #include "kit.h"
 
-/* Helgrind models pthread calls, not C11 atomics: without these client
- * requests it reports every slot hand-off through `size` as a race.  They
- * compile to a few no-op instructions outside valgrind. */
-#if !defined(HQ_NO_ANNOTATE) && defined(__has_include)
-#if __has_include(<valgrind/helgrind.h>)
-#include <valgrind/helgrind.h>
-#define HQ_HB(addr) ANNOTATE_HAPPENS_BEFORE(addr)
-#define HQ_HA(addr) ANNOTATE_HAPPENS_AFTER(addr)
-#endif
-#endif
-#ifndef HQ_HB
-#define HQ_HB(addr) ((void)(addr))
-#define HQ_HA(addr) ((void)(addr))
-#endif
-
-#ifdef HQ_RELAXED
+/* Helgrind models pthread calls, not C11 atomics: without happens-before
+ * annotations it reports every slot hand-off through `size` as a race.
+ * common/hb.h compiles them in only in the valgrind flavour (make
+ * SAN=valgrind), and an -DHB_NO_ANNOTATE twin (hopper_deque_unannotated_stress)
+ * leaves them out there too, to show those false positives.  The orderings of
+ * `size`: acquire/release, or relaxed in the broken-on-purpose twin
+ * (-DDEQUE_RELAXED, hopper_deque_relaxed_stress). */
+#if DEQUE_RELAXED
 #define HQ_ACQ memory_order_relaxed
 #define HQ_REL memory_order_relaxed
 #else
@@ -34,7 +27,7 @@
 
 const char *hq_deque_variant(void)
 {
-#ifdef HQ_RELAXED
+#if DEQUE_RELAXED
     return "size accessed with memory_order_relaxed, slot hand-off unordered";
 #else
     return "acquire/release on size";
@@ -43,7 +36,7 @@ const char *hq_deque_variant(void)
 
 int hq_deque_is_relaxed(void)
 {
-#ifdef HQ_RELAXED
+#if DEQUE_RELAXED
     return 1;
 #else
     return 0;
@@ -100,7 +93,7 @@ int hq_deque_push_back(struct hq_deque *d, uint32_t tag, uint64_t disk_n, const 
      * freed is seen empty before we reuse it */
     if (atomic_load_explicit(&d->size, HQ_ACQ) == d->capacity)
         return -1;
-    HQ_HA(&d->hb_freed);
+    HB_AFTER(&d->hb_freed);
     struct hq_place *p = slot(d, d->back_offset);
     if (p->tag != HQ_NONE) {
         fprintf(stderr, "hopper deque: slot %zu not empty at push_back (tag %u): unordered hand-off (%s)\n",
@@ -112,7 +105,7 @@ int hq_deque_push_back(struct hq_deque *d, uint32_t tag, uint64_t disk_n, const 
         memcpy(p + 1, val, d->elem_size);
     p->tag = tag;
     d->back_offset = (d->back_offset + 1) % d->capacity;
-    HQ_HB(&d->hb_filled);
+    HB_BEFORE(&d->hb_filled);
     /* release: publishes the slot write to the pop that acquires size */
     if (atomic_fetch_add_explicit(&d->size, 1, HQ_REL) == 0)
         *must_wake = true;
@@ -141,7 +134,7 @@ int hq_deque_pop_front(struct hq_deque *d, uint32_t *tag, uint64_t *disk_n, void
                 kit_die("pthread_cond_timedwait: error %d", e);
         }
     }
-    HQ_HA(&d->hb_filled);
+    HB_AFTER(&d->hb_filled);
     struct hq_place *p = slot(d, d->front_offset);
     if (p->tag == HQ_NONE) {
         fprintf(stderr, "hopper deque: slot %zu empty at pop_front with size > 0: unordered hand-off (%s)\n",
@@ -154,7 +147,7 @@ int hq_deque_pop_front(struct hq_deque *d, uint32_t *tag, uint64_t *disk_n, void
         memcpy(val, p + 1, d->elem_size);
     p->tag = HQ_NONE;
     d->front_offset = (d->front_offset + 1) % d->capacity;
-    HQ_HB(&d->hb_freed);
+    HB_BEFORE(&d->hb_freed);
     /* release: the slot is seen empty by the push that acquires size */
     atomic_fetch_sub_explicit(&d->size, 1, HQ_REL);
     kit_mutex_unlock(&d->front_lock);

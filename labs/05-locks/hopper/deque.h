@@ -16,12 +16,24 @@
  * next n values are in the queue files", plus a NONE tag standing for Rust's
  * Option::None so that a slot written twice or read empty is caught.
  *
- * Build variants (same source, see deque_relaxed.c / deque_unannotated.c):
- *   -DHQ_RELAXED      BROKEN ON PURPOSE: every access to `size` is relaxed, so
+ * Synchronization: which operations may run at the same time
+ *   push_back  || push_back    no: the caller serialises them with lock_back
+ *   push_back  || pop_front    yes: only `size` is shared (orders above)
+ *   pop_front  || pop_front    yes, but the deque has one consumer by design
+ *                              (front_lock serialises them)
+ *   notify_not_empty || any    yes (takes front_lock; lock order back, front)
+ *   size       || any          yes (a relaxed snapshot)
+ *   init, destroy              no other operation may run
+ *
+ * Twins (Makefile _FROM/_CPPFLAGS; deque.c shows each difference):
+ *   -DDEQUE_RELAXED   BROKEN ON PURPOSE: every access to `size` is relaxed, so
  *                     nothing orders the slot write with the count; fails on
- *                     weakly ordered CPUs (ARM), is reported by TSan everywhere.
- *   -DHQ_NO_ANNOTATE  no helgrind happens-before annotations: helgrind then
- *                     reports the (false) races on slots it cannot see ordered.
+ *                     weakly ordered CPUs (ARM), is reported by TSan everywhere
+ *                     (hopper_deque_relaxed_stress).
+ *   -DHB_NO_ANNOTATE  no helgrind happens-before annotations (common/hb.h) even
+ *                     in the valgrind flavour: helgrind then reports the false
+ *                     races on slots it cannot see ordered
+ *                     (hopper_deque_unannotated_stress).
  */
 #ifndef HOPPER_DEQUE_H
 #define HOPPER_DEQUE_H
@@ -59,6 +71,8 @@ struct hq_deque {
 /* Initialise d with `capacity` (> 0) slots for values of elem_size bytes.
  * Returns 0, or ENOMEM/EINVAL (nothing allocated). */
 int hq_deque_init(struct hq_deque *d, size_t capacity, size_t elem_size);
+/* Free the slots and destroy the locks (no thread may still use d); a deque
+ * whose init failed may be destroyed too. */
 void hq_deque_destroy(struct hq_deque *d);
 
 /* The variant this file was built as: "acquire/release", or a description of
@@ -66,6 +80,8 @@ void hq_deque_destroy(struct hq_deque *d);
 const char *hq_deque_variant(void);
 int hq_deque_is_relaxed(void);
 
+/* Take / release back_lock, which serialises push_back and the caller's own
+ * sender state (hopper's SenderSync).  Lock order: back_lock before front_lock. */
 void hq_deque_lock_back(struct hq_deque *d);
 void hq_deque_unlock_back(struct hq_deque *d);
 

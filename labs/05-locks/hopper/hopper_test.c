@@ -14,7 +14,8 @@
  *                receiver reports HQ_CORRUPT at the right offset, sticky,
  *                after delivering every value before the damage
  *   open_args    missing dir, bad name, a file in place of the directory
- * Prints "ok ..." / "FAIL ...: detail" lines; exit 1 if any failed. */
+ * Reports through common/check.h: one "ok ..." / "FAIL ...: detail" line per
+ * check, then "# N checks, F failed"; exit 1 if any failed. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -27,28 +28,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "hopper.h"
 #include "kit.h"
 #include "tmpdir.h"
 
-static int failures;
 static char tmp[1024];
-
-static void check(int pass, const char *what, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void check(int pass, const char *what, const char *fmt, ...)
-{
-    va_list ap;
-    printf("%s %s", pass ? "ok" : "FAIL", what);
-    if (!pass) {
-        printf(": ");
-        va_start(ap, fmt);
-        vprintf(fmt, ap);
-        va_end(ap);
-    }
-    printf("\n");
-    fflush(stdout);
-    failures += !pass;
-}
 
 static struct hopper *open_q(const char *name, size_t elem, uint64_t mem, uint64_t disk, uint64_t files, uint64_t floor)
 {
@@ -56,8 +41,9 @@ static struct hopper *open_q(const char *name, size_t elem, uint64_t mem, uint64
     struct hopper *h;
     int e = hopper_open(&h, tmp, name, &c);
     if (e != 0) {
-        printf("FAIL hopper_open %s: %s\n", name, strerror(e));
-        exit(1);
+        /* nothing after this can run: report it as a failed check and stop */
+        CHECK_THAT(0, "hopper_open of a scenario's queue", "%s: %s", name, strerror(e));
+        exit(check_done());
     }
     return h;
 }
@@ -80,12 +66,12 @@ static void test_clamps(void)
     struct hopper_stats st;
     struct hopper *h = open_q("clamp1", 4, 40, 400000, 1, 0);
     hopper_get_stats(h, &st);
-    check(st.mem_slots == 10 && st.file_limit == 1048576, "clamps: u32, 40 B, 400,000 B (the book's example) -> 10 slots, 1 MiB files",
+    CHECK_THAT(st.mem_slots == 10 && st.file_limit == 1048576, "clamps: u32, 40 B, 400,000 B (the book's example) -> 10 slots, 1 MiB files",
           "%" PRIu64 " slots, %" PRIu64 " B", st.mem_slots, st.file_limit);
     hopper_close(h, 1);
     h = open_q("clamp2", 8, 7, 3u << 20, 1, 0);
     hopper_get_stats(h, &st);
-    check(st.mem_slots == 1 && st.file_limit == 3u << 20, "clamps: 7 B for a u64 -> 1 slot; 3 MiB per file kept",
+    CHECK_THAT(st.mem_slots == 1 && st.file_limit == 3u << 20, "clamps: 7 B for a u64 -> 1 slot; 3 MiB per file kept",
           "%" PRIu64 " slots, %" PRIu64 " B", st.mem_slots, st.file_limit);
     hopper_close(h, 1);
 }
@@ -100,18 +86,18 @@ static void test_layout(void)
     int ok = 1;
     for (v = 0; v < 8; v++)
         ok &= hopper_send(h, &v) == HQ_OK; /* 0 in memory, 1..7 on disk: files 0,1,2 */
-    check(ok, "layout: 8 sends into 1 slot + 40-byte files accepted", "a send failed");
+    CHECK_THAT(ok, "layout: 8 sends into 1 slot + 40-byte files accepted", "a send failed");
     path_of(p, "layout", 0);
     int fd = open(p, O_RDONLY);
     ok = fd >= 0 && pread(fd, b, 12, 0) == 12 && b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] == 8 && b[4] == 1 &&
          fstat(fd, &st) == 0 && st.st_size == 36 && (st.st_mode & 0222) == 0;
-    check(ok, "layout: file 0 = 3 records [00 00 00 08][8 bytes LE], 36 bytes, read-only (finished)",
+    CHECK_THAT(ok, "layout: file 0 = 3 records [00 00 00 08][8 bytes LE], 36 bytes, read-only (finished)",
           "size %lld mode %o first bytes %02x %02x %02x %02x %02x", (long long)st.st_size, (unsigned)st.st_mode, b[0], b[1], b[2], b[3], b[4]);
     if (fd >= 0)
         close(fd);
     path_of(p, "layout", 2);
     ok = stat(p, &st) == 0 && (st.st_mode & 0222) != 0 && st.st_size == 12 && exists("layout", 1) && !exists("layout", 3);
-    check(ok, "layout: files named 0, 1, 2; the current one (2) still writable", "file 2 missing, read-only or wrong size");
+    CHECK_THAT(ok, "layout: files named 0, 1, 2; the current one (2) still writable", "file 2 missing, read-only or wrong size");
     /* receive all: files 0 and 1 are deleted as they are finished */
     ok = 1;
     hopper_recv(h, &v, 1000);
@@ -120,7 +106,7 @@ static void test_layout(void)
     for (uint64_t i = 1; i < 8; i++)
         ok &= hopper_recv(h, &v, 1000) == HQ_OK && v == i;
     ok &= !exists("layout", 0) && !exists("layout", 1) && exists("layout", 2);
-    check(ok, "layout: 0..7 received in order; finished files 0 and 1 deleted, 2 kept", "order or files wrong");
+    CHECK_THAT(ok, "layout: 0..7 received in order; finished files 0 and 1 deleted, 2 kept", "order or files wrong");
     hopper_close(h, 1);
 }
 
@@ -163,7 +149,7 @@ static void test_full_resume(void)
                 }
             } else if (r != HQ_OK) {
                 ok_order = 0;
-                printf("  recv: %s: %s\n", hopper_status_name(r), hopper_last_error(h));
+                check_note("full_resume: recv: %s: %s", hopper_status_name(r), hopper_last_error(h));
                 break;
             }
             ok_order &= v == next_recv;
@@ -175,13 +161,13 @@ static void test_full_resume(void)
     /* contiguous numbering: every file the senders created was found and deleted in turn */
     ok_files = st.files_created >= 5 && st.files_deleted + 1 >= st.files_created && exists("full", st.files_created) &&
                !exists("full", st.files_created + 1);
-    check(ok_fit, "full_resume: 11 values fit (1 slot + 2 files x 5 records), then FULL; every later cycle accepts some", "accepted count wrong");
-    check(ok_untouched, "full_resume: FULL hands the value back untouched", "value changed");
-    check(ok_order, "full_resume: 5 cycles of fill-until-FULL then drain: every accepted value received once, in order",
+    CHECK_THAT(ok_fit, "full_resume: 11 values fit (1 slot + 2 files x 5 records), then FULL; every later cycle accepts some", "accepted count wrong");
+    CHECK_THAT(ok_untouched, "full_resume: FULL hands the value back untouched", "value changed");
+    CHECK_THAT(ok_order, "full_resume: 5 cycles of fill-until-FULL then drain: every accepted value received once, in order",
           "order broken at %" PRIu64, next_recv);
-    check(ok_files, "full_resume: no file number skipped after FULL (created files = deleted + current)",
+    CHECK_THAT(ok_files, "full_resume: no file number skipped after FULL (created files = deleted + current)",
           "created %" PRIu64 " deleted %" PRIu64, st.files_created, st.files_deleted);
-    check(st.full_returns >= 5, "full_resume: FULL counted once per cycle", "%" PRIu64, st.full_returns);
+    CHECK_THAT(st.full_returns >= 5, "full_resume: FULL counted once per cycle", "%" PRIu64, st.full_returns);
     hopper_close(h, 1);
 }
 
@@ -205,13 +191,13 @@ static void test_rlimit(void)
         sent++;
     }
     KIT_CHECK(setrlimit(RLIMIT_FSIZE, &old) == 0);
-    check(r == HQ_IO && err == EFBIG && v == sent && sent == 1 + 5461,
+    CHECK_THAT(r == HQ_IO && err == EFBIG && v == sent && sent == 1 + 5461,
           "rlimit: the write past RLIMIT_FSIZE returns HQ_IO (EFBIG) with the value, after exactly 1 + 5461 accepted",
           "status %s errno %s after %" PRIu64, hopper_status_name(r), strerror(err), sent);
     char p[4096];
     struct stat st;
     path_of(p, "rlimit", 0);
-    check(stat(p, &st) == 0 && st.st_size == 5461 * 12, "rlimit: the partial record was cut off (file = 5461 whole records)",
+    CHECK_THAT(stat(p, &st) == 0 && st.st_size == 5461 * 12, "rlimit: the partial record was cut off (file = 5461 whole records)",
           "size %lld", (long long)st.st_size);
     /* limit lifted: sending resumes with the same value */
     for (int i = 0; i < 10; i++) {
@@ -219,7 +205,7 @@ static void test_rlimit(void)
         ok &= hopper_send(h, &v) == HQ_OK;
         sent++;
     }
-    check(ok, "rlimit: sending resumes once the limit is lifted", "send failed");
+    CHECK_THAT(ok, "rlimit: sending resumes once the limit is lifted", "send failed");
     ok = 1;
     while (got < sent) {
         r = hopper_recv(h, &v, 0);
@@ -231,7 +217,7 @@ static void test_rlimit(void)
         }
         got++;
     }
-    check(ok, "rlimit: every accepted value received once, in order, none of the failed one's bytes",
+    CHECK_THAT(ok, "rlimit: every accepted value received once, in order, none of the failed one's bytes",
           "at %" PRIu64 ": %s %s", got, hopper_status_name(r), hopper_last_error(h));
     hopper_close(h, 1);
 }
@@ -248,11 +234,11 @@ static void test_open_error(void)
         ok &= hopper_send(h, &v) == HQ_OK; /* 0 memory; 1,2,3 fill file 0 */
     v = 4;
     r = hopper_send(h, &v);
-    check(ok && r == HQ_IO && errno == EEXIST && v == 4,
+    CHECK_THAT(ok && r == HQ_IO && errno == EEXIST && v == 4,
           "open_error: roll-over onto an unusable name returns HQ_IO with the value", "status %s", hopper_status_name(r));
     path_of(p, "openerr", 0);
     struct stat st;
-    check(stat(p, &st) == 0 && (st.st_mode & 0222) != 0, "open_error: nothing changed (file 0 still the writable current file)", "file 0 marked finished");
+    CHECK_THAT(stat(p, &st) == 0 && (st.st_mode & 0222) != 0, "open_error: nothing changed (file 0 still the writable current file)", "file 0 marked finished");
     path_of(p, "openerr", 1);
     rmdir(p);
     ok = hopper_send(h, &v) == HQ_OK;
@@ -269,7 +255,7 @@ static void test_open_error(void)
         }
         got++;
     }
-    check(ok, "open_error: after the obstacle is gone, the same value is accepted; 0..7 received in order", "at %" PRIu64, got);
+    CHECK_THAT(ok, "open_error: after the obstacle is gone, the same value is accepted; 0..7 received in order", "at %" PRIu64, got);
     hopper_close(h, 1);
 }
 
@@ -307,7 +293,7 @@ static void corrupt_case(const char *name, const char *what, off_t off, const vo
     r = hopper_recv(h, &v, 1000);
     int r2 = hopper_recv(h, &v, 1000);
     ok &= r == want_status && r2 == want_status && strstr(hopper_last_error(h), msg) != NULL;
-    check(ok, what, "%s then %s: %s", hopper_status_name(r), hopper_status_name(r2), hopper_last_error(h));
+    CHECK_THAT(ok, what, "%s then %s: %s", hopper_status_name(r), hopper_status_name(r2), hopper_last_error(h));
     hopper_close(h, 1);
 }
 
@@ -344,7 +330,7 @@ static void test_open_args(void)
     int e5 = hopper_open(&h, p, "x", &c);          /* a file in place of dir */
     struct hopper_config z = { 0, 8, 0, 1, 0 };
     int e6 = hopper_open(&h, tmp, "x", &z);
-    check(e1 == ENOENT && e2 == EINVAL && e3 == EINVAL && e4 == ENOTDIR && e5 == ENOTDIR && e6 == EINVAL,
+    CHECK_THAT(e1 == ENOENT && e2 == EINVAL && e3 == EINVAL && e4 == ENOTDIR && e5 == ENOTDIR && e6 == EINVAL,
           "open_args: missing dir ENOENT, bad names EINVAL, a file in place of a directory ENOTDIR, elem 0 EINVAL",
           "%d %d %d %d %d %d", e1, e2, e3, e4, e5, e6);
     unlink(p);
@@ -361,7 +347,7 @@ int main(int argc, char **argv)
                    "Hopper's semantics scenario by scenario (book ch. 5, sections 2.9.2-2.9.6): size\n"
                    "clamps, queue-file layout, FULL then drain then resume, disk write errors\n"
                    "(RLIMIT_FSIZE), roll-over errors, corrupt and truncated queue files.  Queue\n"
-                   "directories go under $TMPDIR and are removed.  Prints ok/FAIL lines.\n",
+                   "directories go under $TMPDIR and are removed.  Prints ok/FAIL lines (check.h).\n",
                    program_invocation_short_name);
             return 0;
         }
@@ -376,6 +362,5 @@ int main(int argc, char **argv)
     test_open_error();
     test_corrupt();
     test_open_args();
-    printf("%d failed\n", failures);
-    return failures ? 1 : 0;
+    return check_done();
 }

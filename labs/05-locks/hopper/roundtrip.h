@@ -1,5 +1,5 @@
 /* roundtrip.h - the threaded round trip of hopper's tests (book ch. 5,
- * 2.10.1-2.10.2), shared by hopper_qc and hopper_loop. */
+ * 2.10.1-2.10.2), shared by hopper_prop and hopper_loop_stress. */
 #ifndef HOPPER_ROUNDTRIP_H
 #define HOPPER_ROUNDTRIP_H
 #include <stddef.h>

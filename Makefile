@@ -6,21 +6,26 @@
 #   make measure          scripts/measure.sh: results/<machine-id>/ for this machine
 #   make asm              .s at -O0 and -O2 for every architecture whose compiler is installed
 #   make clean            remove build/
-#   SAN=thread|address|undefined   sanitizer builds in build/<arch>-<san>/
+#   SAN=thread|address|undefined|valgrind|libfuzzer|afl   a build flavour in build/<arch>-<flavour>/
 KIT_TOP := $(CURDIR)
 include common/arch.mk
 
 LAB_DIRS := $(sort $(wildcard labs/[0-9][0-9]-*))
 DIRS := common $(LAB_DIRS)
-lab_dir = $(firstword $(wildcard labs/$(shell printf %02d $(1))-*))
+PLANNED := 7 8 9 10
 
 .PHONY: all test test-all measure asm clean $(DIRS)
 all: $(DIRS)
 $(DIRS):
 	@$(MAKE) --no-print-directory -C $@ ARCH=$(ARCH) $(if $(SAN),SAN=$(SAN))
 
+# lab-N: N is a lab number; one line and exit 2 for anything else.
 lab-%:
-	@d='$(call lab_dir,$*)'; [ -n "$$d" ] || { echo "make: no lab $* (labs: $(LAB_DIRS))" >&2; exit 2; }; \
+	@n='$*'; case $$n in ''|*[!0-9]*) echo "make: lab-$$n: expected a lab number, e.g. make lab-4" >&2; exit 2 ;; esac; \
+	n=$$(expr "$$n" + 0); d=$$(ls -d labs/$$(printf %02d $$n)-* 2>/dev/null | head -n 1); \
+	if [ -z "$$d" ]; then \
+	  case " $(PLANNED) " in *" $$n "*) echo "make: lab $$n is planned, not written yet (README.md, the lab table)" >&2 ;; \
+	  *) echo "make: no lab $$n (labs: $(notdir $(LAB_DIRS)))" >&2 ;; esac; exit 2; fi; \
 	$(MAKE) --no-print-directory -C $$d demo ARCH=$(ARCH) $(if $(SAN),SAN=$(SAN))
 
 test:

@@ -46,6 +46,21 @@ usage_error "scripts measure.sh: bad option exits 2 with one line" "$M" --bogus
 usage_error "scripts measure.sh: unknown lab exits 2 with one line" "$M" --quick 99
 usage_error "scripts compare.sh: nonexistent dir exits 2 with one line" "$C" "$KIT_TOP/results/book" "$tmp/no-such-dir"
 usage_error "scripts compare.sh: bad option exits 2 with one line" "$C" --bogus "$KIT_TOP/results/book"
+# kit_show: a program that dies of a signal shows its own stderr and its status,
+# never the shell's "line N: PID Aborted" job notice
+mkdir -p "$tmp/bin" && printf '#!/bin/sh\necho dying >&2\nkill -ABRT $$\n' >"$tmp/bin/crasher" && chmod +x "$tmp/bin/crasher"
+show_quiet() { (KIT_BIN=$tmp/bin KIT_RUN=; kit_show crasher; echo "status $?") >"$tmp/show" 2>&1; grep -qx 'dying' "$tmp/show" && grep -qx 'status 134' "$tmp/show" && ! grep -q 'Aborted' "$tmp/show"; }
+kit_check "scripts lib.sh kit_show: a crash shows the program's stderr and status 134, no shell job notice" show_quiet
+
+# make lab-N: a clear line and exit 2 for a non-number, a planned lab and a missing one
+# (make adds its own "*** Error 2" line after the recipe's).
+make_lab() { # WANT-RE ARG: exit 2, the recipe's line matches WANT-RE, no shell error
+    make -s --no-print-directory -C "$KIT_TOP" "lab-$2" >"$tmp/so" 2>"$tmp/se"; local rc=$?
+    [ "$rc" = 2 ] && grep -q "$1" "$tmp/se" && ! grep -q 'arithmetic\|printf:\|/bin/sh' "$tmp/se"
+}
+kit_check "scripts make lab-abc: one line 'expected a lab number', exit 2" make_lab 'lab-abc: expected a lab number' abc
+kit_check "scripts make lab-7: says lab 7 is planned, exit 2" make_lab 'lab 7 is planned' 7
+kit_check "scripts make lab-42: says there is no lab 42, exit 2" make_lab 'no lab 42' 42
 kit_check "scripts measure.sh: --help exits 0 with usage" helps "$M" 'measure.sh \[--quick\]'
 kit_check "scripts compare.sh: --help exits 0 with usage" helps "$C" 'compare.sh \['
 

@@ -51,8 +51,9 @@ void ckms_free(struct ckms *c);
 int ckms_insert(struct ckms *c, uint32_t x);
 /* Approximate q-quantile, q in [0, 1]: stores the value and the crate's
  * reported rank (see ckms.c) and returns 0; -1 when the summary is empty
- * (nothing stored).  The value's rank in the stream is within eps * n (+1)
- * of q * n: ckms_test's property. */
+ * (nothing stored).  The value's rank in the stream is within eps * n + 1
+ * of q * n, at every n (the + 1: q * n rounded to a whole rank): ckms_test's
+ * property. */
 int ckms_query(const struct ckms *c, double q, size_t *rank, uint32_t *value);
 
 #endif

@@ -80,7 +80,7 @@ if [ "$KIT_NATIVE" = 1 ]; then
     for b in "" "--bounded 1000"; do
         # shellcheck disable=SC2086
         kit_show telem_bench --seconds 2 $b | tee "$TMP/out" | grep -v '^METRIC'
-        kit_note "telem_bench ${b:-unbounded}" "RSS +$(sed -n 's/^METRIC rss_growth_kib \([0-9-]*\).*/\1/p' "$TMP/out") KiB, dropped $(sed -n 's/^METRIC dropped_full \([0-9]*\).*/\1/p' "$TMP/out")"
+        kit_note "telem_bench ${b:-unbounded}" "RSS +$(sed -n 's/^METRIC rss_growth_kib \([0-9-]*\).*/\1/p' "$TMP/out") KiB, dropped: $(sed -n 's/^METRIC dropped_full \([0-9]*\).*/\1/p' "$TMP/out") by full channels, $(sed -n 's/^METRIC dropped_kernel \(-\?[0-9]*\).*/\1/p' "$TMP/out") in the kernel"
     done
 else
     echo "(telem_bench execs telem, which qemu-user cannot do: skipped)"

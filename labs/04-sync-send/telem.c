@@ -12,9 +12,11 @@
  *
  * Beyond the book: malformed, non-UTF-8 and oversize datagrams are counted
  * and dropped (the book's listener panics on invalid UTF-8); names per egress
- * are capped; SIGINT/SIGTERM shut everything down cleanly and print counters
- * on stderr; --bounded N is the back-pressure fix the book proposes (bounded
- * channels, try_send, points dropped and counted when a channel is full). */
+ * are capped; SIGINT/SIGTERM shut everything down cleanly: the listeners read
+ * what the socket already holds, a final Flush reports every point received
+ * since the last tick, and the counters go to stderr; --bounded N is the
+ * back-pressure fix the book proposes (bounded channels, try_send, points
+ * dropped and counted when a channel is full). */
 #include "chan.h"
 #include "ckms.h"
 #include "kit.h"
@@ -28,6 +30,7 @@
 
 #define UDP_BUF 16250 /* the book's "16 KB buffer" */
 #define MAX_LISTENERS 8
+#define DRAIN_MAX 65536 /* datagrams a listener reads after the stop byte */
 
 enum { EV_TELEMETRY, EV_FLUSH };
 struct event { int kind; uint32_t value; size_t name_len; char name[]; };
@@ -84,16 +87,26 @@ static void *handle_udp(void *arg)
     unsigned char *buf = malloc(UDP_BUF);
     KIT_CHECK(buf != NULL);
     struct pollfd p[2] = { { l->fd, POLLIN, 0 }, { stop_pipe[0], POLLIN, 0 } };
+    /* After the stop byte, datagrams the kernel already queued are still read
+     * (up to DRAIN_MAX, so a client that keeps sending cannot hold shutdown
+     * open): a point sent before SIGTERM is reported, not lost in the buffer. */
+    unsigned long draining = 0; /* 0 = serving; else 1 + datagrams drained */
     for (;;) {
-        if (poll(p, 2, -1) < 0) {
-            KIT_CHECK(errno == EINTR);
-            continue;
-        }
-        if (p[1].revents)
+        if (!draining) {
+            if (poll(p, 2, -1) < 0) {
+                KIT_CHECK(errno == EINTR);
+                continue;
+            }
+            if (p[1].revents)
+                draining = 1;
+        } else if (draining++ > DRAIN_MAX) {
             break;
+        }
         ssize_t n = recv(l->fd, buf, UDP_BUF, MSG_TRUNC | MSG_DONTWAIT);
         if (n < 0) {
             KIT_CHECK(errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR || errno == ECONNREFUSED);
+            if (draining && (errno == EAGAIN || errno == EWOULDBLOCK))
+                break; /* the socket is empty */
             continue;
         }
         atomic_fetch_add_explicit(&n_datagrams, 1, memory_order_relaxed);
@@ -310,7 +323,8 @@ static void usage_and_exit(void)
            "                      when one is full: the book's back-pressure fix (default: unbounded)\n"
            "  --max-names N       distinct names per egress (default 100000); more are refused\n"
            "  --slow-egress-us US sleep US microseconds per point in the egresses: a slow sink\n"
-           "Stops cleanly on SIGINT/SIGTERM and prints its counters on stderr.\n");
+           "Stops cleanly on SIGINT/SIGTERM: reports every point received since the last flush,\n"
+           "then prints its counters on stderr.\n");
     exit(0);
 }
 
@@ -391,11 +405,15 @@ int main(int argc, char **argv)
         KIT_CHECK(errno == EAGAIN);
     }
 
-    /* Shutdown: stop the listeners, drop main's senders; each stage then sees
-     * CLOSED after draining its input and closes the next. */
+    /* Shutdown: stop the listeners, send a final Flush, drop main's senders;
+     * each stage then sees CLOSED after draining its input and closes the next. */
     atomic_store_explicit(&stopping, 1, memory_order_relaxed);
     KIT_CHECK(write(stop_pipe[1], "x", 1) == 1);
     kit_thread_join(ti);
+    /* Every point the listeners accepted is now queued ahead of this last
+     * Flush (the channels are FIFO): the egresses report them before they
+     * see CLOSED.  Without it, points since the last tick were never shown. */
+    fan_out(filter_sends, 2, &flush);
     chan_sender_drop(lp);
     chan_sender_drop(hp);
     kit_thread_join(tl);

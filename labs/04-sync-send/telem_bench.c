@@ -4,8 +4,11 @@
  * floods it from a sender thread for --seconds, samples its resident memory,
  * stops it with SIGTERM and reads its counters.  Prints METRIC lines:
  * sent_per_s, ingested_per_s (datagrams telem took off the socket),
- * dropped_full (points a --bounded server refused), rss_start_kib,
- * rss_end_kib, rss_growth_kib.  With a slow sink (--slow-egress-us) the
+ * sent, received and dropped_kernel (counts: datagrams sent, datagrams telem
+ * read, and the difference, lost by the kernel when telem's socket buffer
+ * was full; telem reads its buffer empty at SIGTERM, so sent = received +
+ * dropped_kernel exactly), dropped_full (points a --bounded server refused
+ * past the socket), rss_start_kib, rss_end_kib, rss_growth_kib.  With a slow sink (--slow-egress-us) the
  * unbounded server's memory grows with the backlog; the bounded one's stays
  * flat and it drops instead (ch. 4.8.10).  Native only: under qemu-user it
  * cannot exec telem. */
@@ -60,7 +63,9 @@ int main(int argc, char **argv)
             puts("usage: telem_bench [--seconds S] [--bounded N] [--slow-egress-us US] [--names K]\n"
                  "Floods telem (from this program's folder) over loopback UDP for S seconds (default 3)\n"
                  "with a slow sink of US microseconds per point (default 100), then reports METRIC\n"
-                 "sent_per_s, ingested_per_s, dropped_full and resident memory (rss_*_kib).\n"
+                 "sent_per_s, ingested_per_s, sent, received, dropped_kernel (sent - received: lost in\n"
+                 "the kernel's socket buffer), dropped_full (refused by full channels) and resident\n"
+                 "memory (rss_*_kib).\n"
                  "--bounded N runs telem with bounded channels: the book's back-pressure fix.");
             return 0;
         default: kit_bad_option(argc, argv);
@@ -135,8 +140,19 @@ int main(int argc, char **argv)
     printf("telem_bench: %s channels, sink %s us/point: sent %" PRIu64 " points in %.2f s; %s", bounded ? "bounded" : "unbounded",
            slow, sent, secs, closing);
     unsigned long ingested = counter(closing, "datagrams "), dropped = counter(closing, "dropped_full ");
+    /* A UDP send succeeds even when the receiver's socket buffer is full: the
+     * kernel then drops the datagram silently.  telem counts only what it read,
+     * so what it never saw is the difference (signed: a stray sender to the
+     * port would make it negative, and that should show, not wrap). */
+    double kernel = (double)sent - (double)ingested;
+    printf("telem_bench: sent %" PRIu64 ", telem received %lu, lost in the kernel %.0f (%.1f%%: telem's socket "
+           "buffer was full), dropped by full channels %lu\n",
+           sent, ingested, kernel, sent ? 100.0 * kernel / (double)sent : 0.0, dropped);
     kit_metric("sent_per_s", (double)sent / secs, "1/s");
     kit_metric("ingested_per_s", (double)ingested / secs, "1/s");
+    kit_metric("sent", (double)sent, "count");
+    kit_metric("received", (double)ingested, "count");
+    kit_metric("dropped_kernel", kernel, "count");
     kit_metric("dropped_full", (double)dropped, "count");
     kit_metric("rss_start_kib", (double)rss0, "KiB");
     kit_metric("rss_end_kib", (double)rss1, "KiB");

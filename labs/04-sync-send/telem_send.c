@@ -9,8 +9,10 @@
  *                                        points "floodK N" as fast as --rate allows
  * Prints METRIC lines for --flood (sent, sent_per_s). */
 #include "kit.h"
+#include "telem_parse.h"
 #include <netdb.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #define MAX_DGRAM 65507 /* the largest UDP payload over IPv4 */
 
@@ -44,22 +46,61 @@ static int send_one(int fd, const void *buf, size_t len)
     return -1;
 }
 
+/* Open the file an option names, or exit 2 with one line quoting the path.
+ * A directory opens for reading under glibc and then reads as an error (or
+ * nothing), so it is refused here: sending nothing and exiting 0 would hide
+ * the mistake. */
+static FILE *open_arg(const char *opt, const char *path, const char *mode)
+{
+    FILE *f = fopen(path, mode);
+    if (!f)
+        kit_usage_error("%s: cannot open '%s': %s", opt, path, strerror(errno));
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode))
+        kit_usage_error("%s: '%s' is a directory, not a file", opt, path);
+    return f;
+}
+
+/* A read error after a successful open (an I/O error, a file gone bad):
+ * one line, exit 1 (an environment error, not a bad argument). */
+static void read_failed(const char *opt, const char *path)
+{
+    fprintf(stderr, "telem_send: %s: cannot read '%s': %s\n", opt, path, strerror(errno));
+    exit(1);
+}
+
 static char *read_file(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "telem_send: %s: %s\n", path, strerror(errno));
-        exit(2);
-    }
+    FILE *f = open_arg("--datagram-file", path, "rb");
     char *buf = malloc(MAX_DGRAM + 1);
     KIT_CHECK(buf != NULL);
     *len = fread(buf, 1, MAX_DGRAM + 1, f);
+    if (ferror(f))
+        read_failed("--datagram-file", path);
     fclose(f);
-    if (*len > MAX_DGRAM) {
-        fprintf(stderr, "telem_send: %s: larger than one UDP datagram (%d bytes)\n", path, MAX_DGRAM);
-        exit(2);
-    }
+    if (*len > MAX_DGRAM)
+        kit_usage_error("--datagram-file: '%s' is larger than one UDP datagram (%d bytes)", path, MAX_DGRAM);
     return buf;
+}
+
+/* The datagram "NAME VALUE", checked by telem's own parser (telem_parse.h:
+ * NAME a non-empty UTF-8 token without whitespace, VALUE a decimal u32 with
+ * an optional leading '+', Rust's u32::from_str).  A point telem would drop
+ * is a bad argument here: exit 2 naming it.  Returns the datagram's length. */
+static size_t point_datagram(char *buf, size_t cap, const char *name, const char *value)
+{
+    uint64_t v;
+    if (kit_parse_u64(value + (value[0] == '+'), 0, UINT32_MAX, &v) != 0)
+        kit_usage_error("VALUE: expected an integer in [0, %u] (optional leading '+'), got '%s'",
+                        (unsigned)UINT32_MAX, value);
+    int n = snprintf(buf, cap, "%s %s", name, value);
+    if (n < 0 || (size_t)n >= cap)
+        kit_usage_error("NAME VALUE longer than one datagram (%d bytes): '%.20s...'", MAX_DGRAM, name);
+    struct telem_point p;
+    if (telem_parse((const unsigned char *)buf, (size_t)n, &p) != TELEM_OK || p.name_len != strlen(name) ||
+        p.value != v)
+        kit_usage_error("NAME: expected one UTF-8 token without whitespace, got '%s'", name);
+    return (size_t)n;
 }
 
 int main(int argc, char **argv)
@@ -93,9 +134,11 @@ int main(int argc, char **argv)
                  "       telem_send [--host H] [--port P] --raw TEXT | --file F | --datagram-file F\n"
                  "       telem_send [--host H] [--port P] --flood [--rate R] [--seconds S] [--names K]\n"
                  "Sends points to telem over UDP (default 127.0.0.1:1990).\n"
-                 "  NAME VALUE          one datagram \"NAME VALUE\"\n"
+                 "  NAME VALUE          one datagram \"NAME VALUE\"; checked as telem parses it: NAME one\n"
+                 "                      token without whitespace, VALUE an integer in [0, 4294967295]\n"
+                 "                      with an optional leading '+' (exit 2 otherwise)\n"
                  "  --raw TEXT          TEXT as one datagram, byte for byte (malformed input welcome)\n"
-                 "  --file F            each line of F (without its newline) as one datagram\n"
+                 "  --file F            each line of F (without its newline) as one datagram, unchecked\n"
                  "  --datagram-file F   the whole of F as one datagram (binary ok, up to 65507 bytes)\n"
                  "  --flood             send \"floodK N\" points for --seconds (default 3) at --rate\n"
                  "                      points/s (default 0 = as fast as possible) over --names K names\n"
@@ -110,22 +153,24 @@ int main(int argc, char **argv)
     if (optind < argc && argc - optind != 2)
         kit_usage_error("expected NAME VALUE, got %d operand(s)", argc - optind);
 
+    /* Arguments are checked before anything is sent. */
+    static char point[MAX_DGRAM];
+    size_t point_len = 0;
+    if (optind < argc)
+        point_len = point_datagram(point, sizeof point, argv[optind], argv[optind + 1]);
+    size_t dlen = 0;
+    char *dbuf = dfile ? read_file(dfile, &dlen) : NULL;
+    FILE *f = file ? open_arg("--file", file, "r") : NULL;
+
     int fd = udp_connect(host, port);
     if (raw)
         return send_one(fd, raw, strlen(raw)) ? 1 : 0;
     if (dfile) {
-        size_t len;
-        char *buf = read_file(dfile, &len);
-        int rc = send_one(fd, buf, len);
-        free(buf);
+        int rc = send_one(fd, dbuf, dlen);
+        free(dbuf);
         return rc ? 1 : 0;
     }
     if (file) {
-        FILE *f = fopen(file, "r");
-        if (!f) {
-            fprintf(stderr, "telem_send: %s: %s\n", file, strerror(errno));
-            return 2;
-        }
         char *line = NULL;
         size_t cap = 0;
         ssize_t n;
@@ -136,17 +181,14 @@ int main(int argc, char **argv)
             rc |= send_one(fd, line, (size_t)n);
             kit_sleep_ms(1); /* keep order and spare the receiver's socket buffer */
         }
+        if (ferror(f))
+            read_failed("--file", file);
         free(line);
         fclose(f);
         return rc ? 1 : 0;
     }
-    if (!flood) {
-        char buf[MAX_DGRAM];
-        int n = snprintf(buf, sizeof buf, "%s %s", argv[optind], argv[optind + 1]);
-        if (n < 0 || (size_t)n >= sizeof buf)
-            kit_usage_error("NAME VALUE longer than one datagram");
-        return send_one(fd, buf, (size_t)n) ? 1 : 0;
-    }
+    if (!flood)
+        return send_one(fd, point, point_len) ? 1 : 0;
 
     uint64_t t0 = kit_now_ns(), end = t0 + seconds * 1000000000u, sent = 0, failed = 0;
     char buf[64];

@@ -14,6 +14,15 @@ L=$KIT_LAB
 kit_bad_values "$L" "ring_mutex --reads -1" "ring_mutex --reads 12x" "ring_mutex --capacity 0" \
     "ring_mutex --reads 99999999999999999999" "arc_count --threads 0" "arc_count --threads 65" \
     "telem --port 65536" "telem --error 1.5" "telem_send --rate x" "telem_bench --seconds 0"
+# telem_send checks what it would send as telem parses it (VALUE a u32, optional '+'),
+# and refuses a directory or a missing file instead of sending nothing and exiting 0.
+kit_bad_values "$L" "telem_send a x" "telem_send a 4294967296" "telem_send a +" "telem_send a 1x" \
+    "telem_send --file corpus" "telem_send --datagram-file corpus/telem_fuzz" \
+    "telem_send --file corpus/no-such-file" "telem_send --datagram-file corpus/no-such-file"
+kit_expect "$L telem_send 'a b' 10: a NAME with whitespace exits 2 with one line naming it" 10 2 \
+    "+^telem_send: NAME: .*'a b'" -- telem_send 'a b' 10
+kit_expect "$L telem_send a +4294967295: the largest u32, with Rust's optional '+', is accepted" 10 0 \
+    '-.' -- telem_send --port 9 a +4294967295
 
 # --- the programs that are right: exact results ------------------------------------------
 kit_expect "$L ring_mutex: reads 0..999,999 in order" 300 0 \
@@ -44,6 +53,11 @@ for i in 1 2 3; do
     grep -q 'LOST UPDATES' "$KIT_OUT" && lost=$((lost + 1))
 done
 kit_check "$L rc_race: plain counter loses updates ($lost of 3 runs of 2 threads x 2*10^6 wrong)" test $lost -ge 1
+# One thread has no data race: the program must not call its (always right) count luck.
+kit_expect "$L rc_race --threads 1: says there is no race, and the count 1 is not luck" 30 0 \
+    '+^rc_race: BROKEN ON PURPOSE: .*1 thread: .*no data race$' \
+    '+^refcount = 1 after 1 thread x 100000 clones and drops \(expected 1\): correct, and not by luck' \
+    '-by luck$' '-a data race: undefined' -- rc_race --threads 1 --iters 100000
 
 # The outcome of a racy run depends on the machine's load: on an idle 2-core
 # machine nearly every run fails or hangs; on a busy one the two threads may
@@ -152,6 +166,19 @@ if telem_start "$KIT_BIN"; then
     kit_check "$L telem: stops cleanly on SIGINT" test "$rc" -eq 0 -a -n "$(grep -m1 '^telem: stopped by SIGINT' "$TMP/telem.err")"
 else kit_fail "$L telem: starts for the idle check" "$(cat "$TMP/telem.err")"; fi
 
+# Shutdown reports what arrived since the last flush: with a 60 s flush period,
+# two points sent just before SIGTERM must still be printed (a final Flush).
+# Deterministic: telem is stopped (SIGSTOP) while they are sent, so both wait
+# in its socket buffer (on loopback a datagram is queued when send() returns)
+# and SIGTERM is pending when it resumes: the listeners must read the buffer
+# empty after the stop byte, and a final Flush must report what they read.
+if telem_start "$KIT_BIN" --flush-ms 60000; then
+    kill -STOP "$TPID"; send z 42; send y 500; kill -TERM "$TPID"; kill -CONT "$TPID"
+    telem_stop; rc=$?
+    final_flush() { [ "$rc" -eq 0 ] && want_lines z "0:42 0.5:42 0.99:42" && grep -qx '\[CMA\] y 500' "$TMP/telem.out" && grep -q 'points 2,' "$TMP/telem.err"; }
+    kit_check "$L telem --flush-ms 60000: points received since the last flush are reported at SIGTERM ([CKMS] z 42, [CMA] y 500)" final_flush
+else kit_fail "$L telem: starts for the final-flush check" "$(cat "$TMP/telem.err")"; fi
+
 # Back-pressure: flood a server with a slow sink; unbounded channels grow, bounded ones drop.
 rss() { awk '/^VmRSS/{print $2}' "/proc/$1/status"; }
 declare -A GROW
@@ -175,7 +202,15 @@ kit_check "$L telem_send --flood: reports METRIC sent (count) and sent_per_s (1/
 if [ "$KIT_NATIVE" = 1 ]; then
     kit_expect "$L telem_bench --seconds 1 --bounded 1000: telem stops cleanly, drops counted, METRIC lines in kit units" 60 0 \
         '+^METRIC ingested_per_s [0-9.e+]+ 1/s$' '+^METRIC dropped_full [1-9][0-9]* count$' '+^METRIC rss_growth_kib -?[0-9]+ KiB$' \
+        '+^METRIC sent [0-9]+ count$' '+^METRIC received [0-9]+ count$' '+^METRIC dropped_kernel -?[0-9]+ count$' \
+        '+^telem_bench: sent [0-9]+, telem received [0-9]+, lost in the kernel -?[0-9]+ ' \
         -- telem_bench --seconds 1 --bounded 1000
+    # The kernel's drops are counted, not hidden behind "dropped_full 0": sent = received +
+    # dropped_kernel, and received is what telem itself counted (its closing line's datagrams).
+    m() { sed -n "s/^METRIC $1 \(-\?[0-9]*\) count\$/\1/p" "$KIT_OUT"; }
+    tdg=$(sed -n 's/.*telem: stopped by SIGTERM; datagrams \([0-9]*\),.*/\1/p' "$KIT_OUT")
+    kit_check "$L telem_bench: sent $(m sent) = received $(m received) + dropped_kernel $(m dropped_kernel), received = telem's datagrams ${tdg:-?}" \
+        eval '[ -n "$(m sent)" ] && [ -n "$tdg" ] && [ "$(m sent)" -eq $(( $(m received) + $(m dropped_kernel) )) ] && [ "$(m received)" -eq "$tdg" ]'
 else
     kit_skip "$L telem_bench: a bounded run" "it execs telem, which qemu-user cannot (ARCH=$KIT_ARCH)"
 fi
@@ -183,6 +218,22 @@ fi
 # --- the datagram parser: corpus replay with the contract checked, then libFuzzer ----------
 kit_expect "$L telem_fuzz: the seed corpus ($(ls corpus/telem_fuzz | wc -l) datagrams) parses, keeps the contract, prints nothing" \
     60 0 '-.' -- telem_fuzz corpus/telem_fuzz/*
+# The README's AFL++ lines, run as printed from the repository top (only -o moved into $TMP
+# and -V 3 added): their paths must not assume the lab folder as the working directory.
+afl_cmd=$(sed -n '/^afl-fuzz -i /{N;s/ *\\\n */ /;p}' README.md)
+afl_make=$(grep -m1 '^make -C labs/04-sync-send SAN=afl' README.md | sed 's/ *#.*//')
+if [ "$KIT_NATIVE" = 1 ] && kit_have afl-fuzz && kit_have afl-clang-fast; then
+    rm -rf "$TMP/afl"
+    # shellcheck disable=SC2086
+    ( cd "$KIT_TOP" && $afl_make >/dev/null 2>&1 &&
+      AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 \
+          timeout -k 5 60 ${afl_cmd/ -o \/tmp\/telem-afl / -V 3 -o $TMP/afl } ) >"$KIT_OUT" 2>&1
+    execs=$(sed -n 's/^execs_done *: *\([0-9]*\)$/\1/p' "$TMP/afl/default/fuzzer_stats" 2>/dev/null)
+    kit_check "$L README: '$afl_make' and '${afl_cmd:0:60}...' work from the repository top (${execs:-no} executions in 3 s)" \
+        test -n "$afl_make" -a -n "$afl_cmd" -a "${execs:-0}" -gt 0
+else
+    kit_skip "$L README: the afl-fuzz command works from the repository top" "AFL++ not usable (ARCH=$KIT_ARCH)"
+fi
 kit_libfuzzer "$L telem_fuzz: libFuzzer (ASan+UBSan) runs up to 300000 inputs (10 s) with no crash or contract failure" \
     telem_fuzz 300000 10 512
 

@@ -1,27 +1,36 @@
 #!/usr/bin/env bash
-# compare.sh [--lab N] [--metric REGEX] [--tool NAME] [--common] DIR... - machines side by side.
-#
-#   DIR       results directories written by measure.sh (results/book, results/<id>, ...).
-#   --lab N   only lab N (number or folder name); repeatable.
-#   --metric REGEX   only metrics whose name matches (awk regex, e.g. 'elapsed|ipc').
-#   --tool NAME      only rows of that tool (perf time cachegrind helgrind memcheck massif self).
-#   --common  only rows that every directory has (e.g. the book's figures and yours).
-#
-# Prints Markdown: one table per lab, rows matched by lab/run/metric/tool, one column
-# per machine (the directory's name), then a ratio column "machine k / first machine"
-# where both values are numbers.  Missing cells are blank; n/a stays n/a.
+# compare.sh - machines side by side; usage() below is its --help.
 set -u
 export LC_ALL=C
 HEADER=$'lab\trun\tmetric\tvalue\tunit\ttool'
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { cat <<'EOF'
+compare.sh [--lab N] [--metric REGEX] [--tool NAME] [--common] [--allow-mixed] DIR... - machines side by side.
+
+  DIR       results directories written by measure.sh (results/book, results/<id>, ...).
+  --lab N   only lab N (number or folder name); repeatable.
+  --metric REGEX   only metrics whose name matches (awk regex, e.g. 'elapsed|ipc').
+  --tool NAME      only rows of that tool (perf time cachegrind helgrind memcheck massif self).
+  --common  only rows that every directory has (e.g. the book's figures and yours).
+  --allow-mixed    put a quick run (measure.sh --quick) next to a full one; without it
+            compare.sh refuses (exit 2), since the two ran different commands.  Each
+            ratio column of such a pair says "(quick vs full)" or "(full vs quick)".
+
+Prints Markdown: one table per lab, rows matched by lab/run/metric/tool, one column
+per machine (the directory's name), then a ratio column "machine k / first machine"
+where both values are numbers.  Missing cells are blank; n/a stays n/a.  A directory's
+mode is the "mode:" line of its machine.txt (quick, full, or mixed when its labs were
+measured both ways); without one (results/book) it counts as full.
+EOF
+}
 die() { echo "compare.sh: $*" >&2; exit 2; }
 
-labs="" metric="" tool="" common=0 dirs=()
+labs="" metric="" tool="" common=0 allow_mixed=0 dirs=()
 while [ $# -gt 0 ]; do
     case $1 in
         -h|--help) usage; exit 0 ;;
         --common) common=1 ;;
+        --allow-mixed) allow_mixed=1 ;;
         --lab|--metric|--tool)
             if [ $# -lt 2 ] || [ -z "$2" ]; then die "$1 needs a value"; fi
             case $1 in
@@ -40,12 +49,28 @@ while [ $# -gt 0 ]; do
     shift
 done
 [ ${#dirs[@]} -gt 0 ] || die "give at least one results directory (see --help)"
-names=()
+# mode_of DIR: quick, full or mixed from the mode: line of DIR/machine.txt; book when
+# there is none (results/book), which compares like full.
+mode_of() {
+    local m; m=$(sed -n 's/^mode: \([a-z]*\).*/\1/p' "$1/machine.txt" 2>/dev/null | head -n 1)
+    echo "${m:-book}"
+}
+names=() modes=()
 for d in "${dirs[@]}"; do
     [ -f "$d/results.tsv" ] || die "'$d' is not a results directory (no results.tsv)"
     [ "$(head -n 1 "$d/results.tsv")" = "$HEADER" ] || die "'$d/results.tsv' lacks the header line"
-    n=${d%/}; names+=("${n##*/}")
+    n=${d%/}; names+=("${n##*/}"); modes+=("$(mode_of "$d")")
 done
+# A quick run's figures come from other commands than a full run's: no ratio between the two
+# unless asked for, and then every such ratio says so.
+mixed=0
+if [ ${#dirs[@]} -gt 1 ]; then
+    case " $(printf '%s\n' "${modes[@]/#book/full}" | sort -u | paste -sd' ' -) " in *' mixed '*|*' full quick '*) mixed=1 ;; esac
+fi
+if [ "$mixed" = 1 ] && [ "$allow_mixed" = 0 ]; then
+    desc=""; for i in "${!dirs[@]}"; do desc="$desc${desc:+, }${names[$i]}: ${modes[$i]}"; done
+    die "will not compare quick and full runs ($desc): measure alike, or pass --allow-mixed"
+fi
 # A bad regex would make awk stop half way through the tables.
 if [ -n "$metric" ] && ! awk -v re="$metric" 'BEGIN { "" ~ re }' 2>/dev/null; then die "bad --metric regex '$metric'"; fi
 
@@ -74,7 +99,7 @@ table_awk() { cat <<'AWK'
         for (i = 1; i <= n; i++) { p = a[i]; if (p ~ /\*$/) { if (index(l, substr(p, 1, length(p) - 1)) == 1) return 1 } else if (l == p) return 1 }
         return 0
     }
-    BEGIN { nm = split(names, nms, " ") }
+    BEGIN { nm = split(names, nms, " "); split(modes, mds, " ") }
     FNR == 1 { mi++; next }
     NF >= 6 {
         if (!labok($1) || (metric != "" && $3 !~ metric) || (tool != "" && $6 != tool)) next
@@ -89,7 +114,10 @@ table_awk() { cat <<'AWK'
         printed = 0
         hd[1] = "run"; hd[2] = "metric"; hd[3] = "tool"; hd[4] = "unit"; nc = 4
         for (m = 1; m <= nm; m++) hd[++nc] = nms[m]
-        for (m = 2; m <= nm; m++) hd[++nc] = nms[m] " / " nms[1]
+        for (m = 2; m <= nm; m++) {
+            hd[++nc] = nms[m] " / " nms[1]
+            if (mds[m] != mds[1] || mds[m] == "mixed") hd[nc] = hd[nc] " (" (mds[m] == "mixed" ? "quick+full" : mds[m]) " vs " (mds[1] == "mixed" ? "quick+full" : mds[1]) ")"
+        }
         for (L = 1; L <= nl; L++) {
             lab = lorder[L]; rows = 0
             for (r = 1; r <= nr[lab]; r++) {
@@ -124,7 +152,7 @@ table_awk() { cat <<'AWK'
 AWK
 }
 files=(); for d in "${dirs[@]}"; do files+=("$d/results.tsv"); done
-tables=$(awk -F'\t' -v names="${names[*]}" -v labs="$labs" -v metric="$metric" -v tool="$tool" -v common="$common" -f <(table_awk) "${files[@]}") || exit 1
+tables=$(awk -F'\t' -v names="${names[*]}" -v modes="${modes[*]/#book/full}" -v labs="$labs" -v metric="$metric" -v tool="$tool" -v common="$common" -f <(table_awk) "${files[@]}") || exit 1
 
 echo "# Comparison: ${names[*]}"
 echo
@@ -138,5 +166,10 @@ done
 echo
 echo "Ratios are machine / ${names[0]} (below 1: smaller value on that machine). perf and time ran the"
 echo "measure.conf command, the valgrind tools the short command (one core: valgrind serializes threads)."
+if [ "$mixed" = 1 ]; then
+    echo
+    echo "**Quick and full runs side by side (--allow-mixed):** a ratio column marked \"(quick vs full)\""
+    echo "compares measure.sh --quick's short commands with the full commands, not two machines."
+fi
 echo
 printf '%s\n' "$tables"

@@ -1,22 +1,5 @@
 #!/usr/bin/env bash
-# measure.sh [--quick] [--out DIR] [lab ...] - measure the labs' runs on this machine.
-#
-#   lab       a lab number (4), a folder name (04-sync-send) or a lab folder path;
-#             none: every lab that has a measure.conf.
-#   --quick   run every measure.conf line with its short command (a few minutes);
-#             tests use it to check this script end to end.
-#   --out DIR write there instead of results/<machine-id>/.
-#   --render DIR   only regenerate DIR/README.md from DIR/results.tsv and machine.txt.
-#   MACHINE=name   machine id (default: slug of arch, CPU model and core count).
-#   ARCH=aarch64|armv7   measure the cross build through qemu-user (perf and valgrind
-#             are skipped; the figures are qemu's, not an ARM machine's).
-#   KIT_MEASURE_TIMEOUT=SECS   per tool run (default 300, --quick 60).
-#
-# Each measure.conf line "run | tools | command | short command" is run under each of
-# its tools (perf time cachegrind helgrind memcheck massif).  perf and time run the
-# command, the valgrind tools the short command.  Writes machine.txt, results.tsv
-# (lab run metric value unit tool) and README.md; measuring some labs replaces only
-# their rows.  Exit status 1 when a run failed (the others still ran), 2 on bad usage.
+# measure.sh - measure the labs' runs on this machine; usage() below is its --help.
 set -u
 KIT_TOP=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -28,7 +11,33 @@ HEADER=$'lab\trun\tmetric\tvalue\tunit\ttool'
 PERF_EVENTS=task-clock,context-switches,page-faults,cycles,instructions,branches,branch-misses,cache-references,cache-misses
 TOOLS_ORDER="perf time cachegrind helgrind memcheck massif"
 
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { cat <<'EOF'
+measure.sh [--quick] [--update-reference] [--out DIR] [lab ...] - measure the labs' runs on this machine.
+
+  lab       a lab number (4), a folder name (04-sync-send) or a lab folder path;
+            none: every lab that has a measure.conf.
+  --quick   run every measure.conf line with its short command (a few minutes);
+            tests use it to check this script end to end.  compare.sh will not put
+            a quick run next to a full one unless told to (--allow-mixed).
+  --out DIR write there instead of results/<machine-id>/.
+  --update-reference   write into results/<machine-id>/ even when git tracks it (a
+            committed reference).  Without it such a run goes to a new folder,
+            results/<machine-id>-<UTC YYYYMMDD-HHMM>/, and says so.
+  --render DIR   only regenerate DIR/README.md from DIR/results.tsv and machine.txt.
+  MACHINE=name   machine id (default: slug of arch, CPU model and core count).
+  ARCH=aarch64|armv7   measure the cross build through qemu-user (perf and valgrind
+            are skipped; the figures are qemu's, not an ARM machine's).
+  KIT_MEASURE_TIMEOUT=SECS   per tool run (default 300, --quick 60).
+
+Each measure.conf line "run | tools | command | short command" is run under each of
+its tools (perf time cachegrind helgrind memcheck massif).  perf and time run the
+command, the valgrind tools the short command.  Writes machine.txt (the machine, its
+frequency, SMT, turbo and THP settings, and the compiler and flags of the build),
+results.tsv (lab run metric value unit tool) and README.md; measuring some labs
+replaces only their rows.  Exit status 1 when a run failed (the others still ran),
+2 on bad usage.
+EOF
+}
 die() { echo "measure.sh: $*" >&2; exit 2; }
 
 # ---------------------------------------------------------------- README rendering
@@ -116,16 +125,17 @@ render() {
             }
             if (ns[lab] > 10) { # too many for one column each: one row per figure
                 print "**program metrics** (the programs\047 own `METRIC` lines, from the perf or time run):\n"
-                w1 = 3; w2 = 6; w3 = 5
+                w1 = 3; w2 = 6; w3 = 5; w4 = 4
                 for (i = 1; i <= nsr[lab]; i++) {
                     if (length(srun[lab, i]) > w1) w1 = length(srun[lab, i])
                     if (length(smet[lab, i]) > w2) w2 = length(smet[lab, i])
                     if (length(sval[lab, i]) > w3) w3 = length(sval[lab, i])
+                    if (length(sunit[lab, i]) > w4) w4 = length(sunit[lab, i])
                 }
-                printf "| %-*s | %-*s | %*s | unit |\n", w1, "run", w2, "metric", w3, "value"
-                printf "|%s|%s|%s:|------|\n", dashes(w1 + 2), dashes(w2 + 2), dashes(w3 + 1)
+                printf "| %-*s | %-*s | %*s | %-*s |\n", w1, "run", w2, "metric", w3, "value", w4, "unit"
+                printf "|%s|%s|%s:|%s|\n", dashes(w1 + 2), dashes(w2 + 2), dashes(w3 + 1), dashes(w4 + 2)
                 for (i = 1; i <= nsr[lab]; i++)
-                    printf "| %-*s | %-*s | %*s | %s |\n", w1, srun[lab, i], w2, smet[lab, i], w3, sval[lab, i], sunit[lab, i]
+                    printf "| %-*s | %-*s | %*s | %-*s |\n", w1, srun[lab, i], w2, smet[lab, i], w3, sval[lab, i], w4, sunit[lab, i]
                 print ""
             } else if (ns[lab] > 0) {
                 n = 0
@@ -138,11 +148,12 @@ render() {
 }
 
 # ---------------------------------------------------------------- arguments
-quick=0 out="" render_only="" labargs=()
+quick=0 out="" render_only="" update_ref=0 labargs=()
 while [ $# -gt 0 ]; do
     case $1 in
         -h|--help) usage; exit 0 ;;
         --quick) quick=1 ;;
+        --update-reference) update_ref=1 ;;
         --out) if [ $# -lt 2 ] || [ -z "$2" ]; then die "--out needs a directory"; fi; out=$2; shift ;;
         --out=?*) out=${1#--out=} ;;
         --render) [ $# -ge 2 ] || die "--render needs a results directory"; render_only=$2; shift ;;
@@ -189,7 +200,7 @@ labdirs=("${subs[@]}")
 # ---------------------------------------------------------------- this machine
 kit_env "${labdirs[0]}" 2>/dev/null
 [ -n "${KIT_BIN:-}" ] || die "cannot configure '${labdirs[0]}' (bad ARCH '${ARCH:-}'?)"
-native=$KIT_NATIVE arch=$KIT_ARCH cc=$KIT_CC
+native=$KIT_NATIVE arch=$KIT_ARCH
 
 lscpu_field() { lscpu 2>/dev/null | sed -n "s/^$1:[[:space:]]*//p"; }
 cpu_model=$(lscpu_field 'Model name' | paste -sd'+' - | sed 's/+/ + /g')
@@ -205,14 +216,36 @@ else
     id="$arch-$(printf '%s' "${cpu_model%% + *}" | slug)-${ncpu}c"
     [ "$native" = 1 ] || id="$id-qemu"
 fi
-[ -n "$out" ] || out=$KIT_TOP/results/$id
-mkdir -p "$out" || die "cannot create '$out'"
-out=$(cd "$out" && pwd)
-
 tmo=${KIT_MEASURE_TIMEOUT:-300}; [ "$quick" = 1 ] && tmo=${KIT_MEASURE_TIMEOUT:-60}
 case $tmo in ''|*[!0-9]*) die "KIT_MEASURE_TIMEOUT must be whole seconds, not '$tmo'" ;; esac
 mode=full; [ "$quick" = 1 ] && mode=quick
-stamp=$(date -u +%Y-%m-%dT%H:%MZ)
+
+# is_reference REL: the folder REL (relative to the kit) holds files git tracks: a committed
+# reference, which a new run must not overwrite unasked.  Without git (a tarball of the
+# kit) nothing tells, so any folder with a results.tsv counts as one.
+is_reference() {
+    if git -C "$KIT_TOP" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+        [ -n "$(git -C "$KIT_TOP" ls-files -- ":(literal)$1" 2>/dev/null | head -n 1)" ]
+    else
+        [ -f "$KIT_TOP/$1/results.tsv" ]
+    fi
+}
+now=$(date -u +%s)
+stamp=$(date -u -d "@$now" +%Y-%m-%dT%H:%MZ)
+if [ -z "$out" ]; then
+    out=$KIT_TOP/results/$id
+    if is_reference "results/$id"; then
+        if [ "$update_ref" = 1 ]; then
+            echo "measure.sh: updating the committed reference results/$id (--update-reference): review with git diff before committing"
+        else
+            id_dated=$id-$(date -u -d "@$now" +%Y%m%d-%H%M)
+            echo "measure.sh: results/$id is a committed reference, so this run goes to results/$id_dated (--update-reference replaces the reference)"
+            out=$KIT_TOP/results/$id_dated
+        fi
+    fi
+fi
+mkdir -p "$out" || die "cannot create '$out'"
+out=$(cd "$out" && pwd)
 
 # Tools: each missing one is reported once and its runs skipped.
 have_perf=0 perf_note="not installed" perf_hw="unknown (perf not usable)"
@@ -233,12 +266,35 @@ elif [ "$native" != 1 ]; then vg_note="not used (cross ARCH runs through qemu)";
 gnu_time=0
 /usr/bin/time --version 2>&1 | grep -q GNU && gnu_time=1
 
-# shellcheck disable=SC2016  # $(...) is for make, not the shell
-cflags=$(make -s --no-print-directory -C "${labdirs[0]}" ARCH="${ARCH:-}" \
-    --eval 'kit-measure-cflags: ; @echo $(KIT_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS)' kit-measure-cflags 2>/dev/null |
-    tr ' ' '\n' | grep -v '^-I' | paste -sd' ' -)
-
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+# What skews timings between machines, each "unknown" when this kernel does not say.
+# sysfs_values FILE...: the distinct contents of the readable FILEs, comma separated.
+sysfs_values() { cat "$@" 2>/dev/null | sort -u | paste -sd, - | sed 's/,/, /g'; }
+cur_freq() {   # scaling_cur_freq (kHz) of every CPU, as one MHz figure or a range
+    cat /sys/devices/system/cpu/cpu[0-9]*/cpufreq/scaling_cur_freq 2>/dev/null | awk '
+        $1 ~ /^[0-9]+$/ { v = $1 / 1000; if (!n++ || v < lo) lo = v; if (v > hi) hi = v }
+        END { if (!n) print "unknown"
+              else printf "%s MHz (scaling_cur_freq of %d CPUs at the start)\n", lo == hi ? sprintf("%.0f", lo) : sprintf("%.0f-%.0f", lo, hi), n }'
+}
+smt() { case $(cat /sys/devices/system/cpu/smt/active 2>/dev/null) in 1) echo on ;; 0) echo off ;; *) echo unknown ;; esac; }
+turbo() {
+    case $(cat /sys/devices/system/cpu/intel_pstate/no_turbo 2>/dev/null) in
+        0) echo "on (intel_pstate)"; return ;; 1) echo "off (intel_pstate no_turbo)"; return ;;
+    esac
+    case $(cat /sys/devices/system/cpu/cpufreq/boost 2>/dev/null) in
+        1) echo "on (cpufreq boost)" ;; 0) echo "off (cpufreq boost)" ;; *) echo unknown ;;
+    esac
+}
+virt() {   # lscpu's hypervisor vendor, systemd-detect-virt --vm (a container is not a VM), x86's cpu flag
+    local hv sd
+    hv=$(lscpu_field 'Hypervisor vendor' | head -n 1)
+    sd=$(systemd-detect-virt --vm 2>/dev/null)
+    if [ -n "$hv" ]; then echo "yes (hypervisor $hv)"
+    elif [ -n "$sd" ] && [ "$sd" != none ]; then echo "yes ($sd, systemd-detect-virt)"
+    elif grep -q '^flags.*\bhypervisor\b' /proc/cpuinfo 2>/dev/null; then echo "yes (cpu flag hypervisor)"
+    elif [ "$sd" = none ] || grep -q '^flags' /proc/cpuinfo 2>/dev/null; then echo no
+    else echo unknown; fi
+}
 cache_line() { lscpu 2>/dev/null | sed -n 's/^\(L[1-3][di]\{0,1\}\) cache:[[:space:]]*/\1 /p' | paste -sd',' - | sed 's/,/, /g'; }
 {
     echo "machine: $id"
@@ -247,22 +303,28 @@ cache_line() { lscpu 2>/dev/null | sed -n 's/^\(L[1-3][di]\{0,1\}\) cache:[[:spa
     echo "cpus: $ncpu online ($(lscpu_field 'Socket(s)' | head -n 1) socket(s) x $(lscpu_field 'Core(s) per socket' | head -n 1) core(s) x $(lscpu_field 'Thread(s) per core' | head -n 1) thread(s))"
     echo "caches: $(cache_line)"
     echo "memory: $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo 2>/dev/null)"
-    echo "hypervisor: $(lscpu_field 'Hypervisor vendor' | head -n 1 | grep . || echo none)"
+    echo "virtual machine: $(virt)"
     echo "kernel: $(uname -sr)"
-    echo "compiler: $cc: $KIT_CC_VERSION"
-    echo "cflags: $cflags"
+    echo "cpu frequency governor: $(sysfs_values /sys/devices/system/cpu/cpu[0-9]*/cpufreq/scaling_governor | grep . || echo unknown)"
+    echo "cpu frequency: $(cur_freq)"
+    echo "smt: $(smt)"
+    echo "turbo: $(turbo)"
+    echo "transparent huge pages: $(sed -n 's/.*\[\(.*\)\].*/\1/p' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null | grep . || echo unknown)"
+    echo "kernel.perf_event_paranoid: $(grep . /proc/sys/kernel/perf_event_paranoid 2>/dev/null || echo unknown)"
+} >"$work/machine.txt"
+# compiler:, cflags: and ldflags: come from the labs' build stamps, written after the builds.
+{
     echo "valgrind: $vg_note"
     echo "perf: $perf_note"
     echo "perf hardware counters: $perf_hw"
     echo "date: $stamp"
     # Other work on the machine skews every timing; say how busy it was.
     echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null) (1/5/15 min; well above 0 means other work competed for the CPUs)"
-    echo "mode: $mode (timeout ${tmo} s per tool run)"
     [ "$native" = 1 ] || echo "note: figures come from qemu-user emulation on $(uname -m): they are NOT $arch figures (host memory order and speed; max RSS includes qemu)"
-} >"$work/machine.txt"
+} >"$work/machine.tail"
 
 # ---------------------------------------------------------------- running
-rows=$work/rows.tsv; : >"$rows"
+rows=$work/rows.tsv; : >"$rows"; : >"$work/stamps"
 failures=() noted=" "
 note_once() { case $noted in *" $1 "*) ;; *) noted="$noted$1 "; echo "  skip $1: $2" ;; esac; }
 # fail TOOL WHY: inside a tool run the progress line ends with it, else a line of its own.
@@ -428,10 +490,13 @@ for labdir in "${labdirs[@]}"; do
     labnames+=("$lab")
     rm -rf "${out:?}/logs/$lab"
     echo "== $lab"
+    # The build stamp (common/lab.mk) names the compiler, its version and the flags the
+    # binaries were built with; machine.txt reports them, not what $CC is now.
+    printf '%s\tnormal\t%s\n' "$lab" "$(head -n 1 "$KIT_BIN/.build-flags" 2>/dev/null)" >>"$work/stamps"
     VG_BIN=$KIT_TOP/build/$KIT_ARCH-valgrind/$KIT_LAB
-    if [ "$have_vg" = 1 ] && grep -v '^ *#' "$labdir/measure.conf" | cut -d'|' -f2 | grep -Eqw 'helgrind|memcheck|massif' &&
-        ! kit_build "$labdir" valgrind; then
-        fail build "the valgrind flavour (make SAN=valgrind) failed"; continue
+    if [ "$have_vg" = 1 ] && grep -v '^ *#' "$labdir/measure.conf" | cut -d'|' -f2 | grep -Eqw 'helgrind|memcheck|massif'; then
+        kit_build "$labdir" valgrind || { fail build "the valgrind flavour (make SAN=valgrind) failed"; continue; }
+        printf '%s\tvalgrind\t%s\n' "$lab" "$(head -n 1 "$VG_BIN/.build-flags" 2>/dev/null)" >>"$work/stamps"
     fi
     lineno=0
     while IFS= read -r line || [ -n "$line" ]; do
@@ -489,13 +554,53 @@ done
     } | sort -s -t$'\t' -k1,1
 } >"$work/results.tsv"
 mv "$work/results.tsv" "$out/results.tsv"
-# machine.txt keeps the "measured LAB:" lines of labs not measured this time.
+# build_lines FLAVOUR: compiler, cflags and ldflags from this run's build stamps of FLAVOUR
+# ("CC | version | cflags | ldflags", -I paths left out); a value that differs between
+# labs names its labs; "unknown" without a stamp.  The valgrind flavour adds its cflags.
+build_lines() {
+    awk -F'\t' -v flav="$1" '
+        function add(k, v, lab) {
+            if ((k, v) in labsof) labsof[k, v] = labsof[k, v] ", " lab
+            else { vals[k, ++nv[k]] = v; labsof[k, v] = lab }
+        }
+        $2 == flav {
+            n = split($3, f, / \| /)
+            cf = ""; w = split(n >= 4 ? f[3] : "", ws, " ")
+            for (i = 1; i <= w; i++) if (ws[i] !~ /^-I/) cf = cf (cf == "" ? "" : " ") ws[i]
+            ld = n >= 4 ? f[4] : ""; gsub(/  +/, " ", ld); sub(/^ /, "", ld); sub(/ $/, "", ld)
+            add("compiler", n >= 4 && f[2] != "" ? f[2] " (CC=" f[1] ")" : "unknown", $1)
+            add("cflags", cf == "" ? "unknown" : cf, $1)
+            add("ldflags", ld == "" ? "unknown" : ld, $1)
+        }
+        END {
+            if (flav == "valgrind") { if (nv["cflags"]) { nk = 1; ks[1] = "cflags"; lbl["cflags"] = "cflags (valgrind flavour)" } }
+            else { nk = split("compiler cflags ldflags", ks, " "); for (i = 1; i <= nk; i++) lbl[ks[i]] = ks[i] }
+            for (i = 1; i <= nk; i++) {
+                k = ks[i]; line = ""
+                if (nv[k] == 0) line = "unknown"
+                else if (nv[k] == 1) line = vals[k, 1]
+                else for (j = 1; j <= nv[k]; j++) line = line (j > 1 ? "; " : "") vals[k, j] " (" labsof[k, vals[k, j]] ")"
+                printf "%s: %s\n", lbl[k], line
+            }
+        }' "$work/stamps"
+}
+# machine.txt keeps the "measured LAB:" lines of labs not measured this time; its mode:
+# line says mixed when the folder's labs were measured some quick, some full.
+{
+    [ -f "$out/machine.txt" ] && grep '^measured [^:]*:' "$out/machine.txt" | awk -v labs=" ${labnames[*]} " '{ l = $2; sub(/:$/, "", l) } index(labs, " " l " ") == 0'
+    for l in "${labnames[@]}"; do echo "measured $l: $mode run, $stamp"; done
+} | sort -k2,2 >"$work/measured"
+modes=$(sed -n 's/^measured [^:]*: \([a-z]*\) run.*/\1/p' "$work/measured" | sort -u | paste -sd' ' -)
 {
     cat "$work/machine.txt"
-    {
-        [ -f "$out/machine.txt" ] && grep '^measured [^:]*:' "$out/machine.txt" | awk -v labs=" ${labnames[*]} " '{ l = $2; sub(/:$/, "", l) } index(labs, " " l " ") == 0'
-        for l in "${labnames[@]}"; do echo "measured $l: $mode run, $stamp"; done
-    } | sort -k2,2
+    build_lines normal
+    build_lines valgrind
+    cat "$work/machine.tail"
+    case $modes in
+        *' '*) echo "mode: mixed (labs measured ${modes// / and }: see the measured lines)" ;;
+        *) echo "mode: ${modes:-$mode} (timeout ${tmo} s per tool run)" ;;
+    esac
+    cat "$work/measured"
 } >"$out/machine.txt.tmp"
 mv "$out/machine.txt.tmp" "$out/machine.txt"
 render "$out"

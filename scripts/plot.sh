@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# plot.sh [--metric REGEX] DIR... - draw thread-sweep curves as PNG with gnuplot.
-#
-# A sweep is a measure.conf run written with {a,b,c}: its rows are named
-# run/a, run/b, ... in results.tsv.  For every sweep with a numeric parameter
-# and every metric it reports (the programs' own METRIC lines and perf's
-# figures, or those matching --metric), plot.sh draws the metric against the
-# parameter, one line per results folder, so machines can be compared on one
-# chart.  Only the wall-clock, perf and program figures are plotted (valgrind
-# runs are single-core by nature).  Files go to the first DIR's plots/ folder:
-# plots/<lab>-<run>-<metric>.png.  Without gnuplot it says so and exits 0.
+# plot.sh - draw thread-sweep curves as PNG with gnuplot; usage() below is its --help.
 set -u
-usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { cat <<'EOF'
+plot.sh [--metric REGEX] DIR... - draw thread-sweep curves as PNG with gnuplot.
+
+A sweep is a measure.conf run written with {a,b,c}: its rows are named
+run/a, run/b, ... in results.tsv.  For every sweep with a numeric parameter
+and every metric it reports (the programs' own METRIC lines and perf's
+figures, or those matching --metric), plot.sh draws the metric against the
+parameter, one line per results folder, so machines can be compared on one
+chart.  Only the wall-clock, perf and program figures are plotted (valgrind
+runs are single-core by nature).  Files go to the first DIR's plots/ folder:
+plots/<lab>-<run>-<metric>.png.  Without gnuplot it says so and exits 0.
+EOF
+}
 die() { echo "plot.sh: $*" >&2; exit 2; }
 metric_re='.'
 dirs=()

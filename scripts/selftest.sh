@@ -3,8 +3,11 @@
 #
 # Runs `measure.sh --quick --out TMP 4` (lab 4's short commands, a minute or two) and checks
 # the files, the rows, the tool verdicts (helgrind finds ring_racy's race and nothing in
-# ring_mutex/ring_chan), n/a for unsupported perf counters, compare.sh against results/book,
-# and the usage errors.  Under ARCH=aarch64|armv7 (qemu) the perf/valgrind checks are skipped.
+# ring_mutex/ring_chan), n/a for unsupported perf counters, machine.txt's metadata,
+# compare.sh against results/book (refused without --allow-mixed: quick vs full), and the
+# usage errors.  In a throw-away git clone with a one-program lab, checks that measuring
+# leaves a committed reference folder alone unless --update-reference is given.  Under
+# ARCH=aarch64|armv7 (qemu) the perf/valgrind checks are skipped.
 set -u
 KIT_TOP=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -145,15 +148,32 @@ fi
 kit_check "scripts measure.sh: README has a lab 4 table with ring_mutex" grep -q '^| ring_mutex ' "$res/README.md"
 kit_check "scripts measure.sh: README table columns aligned" aligned "$res/README.md"
 kit_check "scripts measure.sh: machine.txt says cpu and quick mode" greps "$res/machine.txt" '^cpu: .' '^mode: quick'
+kit_check "scripts measure.sh: machine.txt has frequency, SMT, turbo, THP, perf_event_paranoid and VM lines" \
+    greps "$res/machine.txt" '^cpu frequency governor: .' '^cpu frequency: .' '^smt: (on|off|unknown)$' '^turbo: (on|off|unknown)' \
+    '^transparent huge pages: [a-z]' '^kernel\.perf_event_paranoid: (-?[0-9]+|unknown)$' '^virtual machine: (yes|no|unknown)'
+# The compiler and flags are the build stamp's (common/lab.mk), not whatever $CC is now.
+stamp_cc=$(awk -F' [|] ' '{ print $2 " (CC=" $1 ")" }' "$KIT_BIN/.build-flags" 2>/dev/null)
+kit_check "scripts measure.sh: machine.txt's compiler is the build stamp's ($stamp_cc)" grep -qxF "compiler: $stamp_cc" "$res/machine.txt"
+kit_check "scripts measure.sh: machine.txt's cflags and ldflags from the stamp, without -I paths" \
+    eval 'greps "$res/machine.txt" "^cflags: -std=c11 .*-O2" "^ldflags: .*-pthread" && ! grep -q "^cflags:.* -I" "$res/machine.txt"'
 if [ "${KIT_NATIVE:-1}" != 1 ]; then
     kit_check "scripts measure.sh: machine.txt says qemu figures are not ARM figures" greps "$res/machine.txt" 'qemu.*NOT'
     kit_check "scripts measure.sh: README says qemu figures are not ARM figures" greps "$res/README.md" 'qemu.*NOT'
 fi
 
 # ---- compare.sh: the book against this run
-"$C" "$book" "$res" >"$KIT_OUT" 2>&1; rc=$?
-kit_check "scripts compare.sh: book vs quick run exits 0" test "$rc" = 0
-kit_check "scripts compare.sh: one column per machine" grep -q "| *book *| *res *| *res / book *|" "$KIT_OUT"
+usage_error "scripts compare.sh: book vs a quick run refused without --allow-mixed, exit 2 with one line" "$C" "$book" "$res"
+"$C" --allow-mixed "$book" "$res" >"$KIT_OUT" 2>&1; rc=$?
+kit_check "scripts compare.sh: --allow-mixed book vs quick run exits 0" test "$rc" = 0
+kit_check "scripts compare.sh: one column per machine, the ratio marked (quick vs full)" grep -q "| *book *| *res *| *res / book (quick vs full) *|" "$KIT_OUT"
+# modes from machine.txt: quick vs quick and book (no mode line) vs full compare; full vs quick does not
+for m in q1:quick q2:quick f1:full; do
+    mkdir -p "$tmp/$m" && cp "$res/results.tsv" "$tmp/$m/" && printf 'mode: %s (selftest)\n' "${m#*:}" >"$tmp/$m/machine.txt"
+done
+kit_check "scripts compare.sh: two quick runs compare, no (quick vs full) mark" \
+    eval '"$C" "$tmp/q1:quick" "$tmp/q2:quick" >"$KIT_OUT" 2>&1 && ! grep -q "quick vs full" "$KIT_OUT"'
+kit_check "scripts compare.sh: book vs a full run compares" eval '"$C" "$book" "$tmp/f1:full" >"$KIT_OUT" 2>&1'
+usage_error "scripts compare.sh: full vs quick refused, exit 2 with one line" "$C" "$tmp/f1:full" "$tmp/q1:quick"
 if [ "$perf_ok" = 1 ]; then
     kit_check "scripts compare.sh: ring_mutex context_switches with both values and a ratio" \
         grep -Eq '^\| ring_mutex +\| context_switches +\| perf +\| count +\| +8,005 \| +[0-9,]+ \| +[0-9.e+-]+ \|$' "$KIT_OUT"
@@ -162,13 +182,48 @@ else
         grep -Eq '^\| ring_mutex +\| context_switches +\| perf +\| count +\| +8,005 \| +\| +\|$' "$KIT_OUT"
 fi
 if [ "$perf_ok" = 1 ]; then
-    "$C" --common "$book" "$res" >"$KIT_OUT" 2>&1
+    "$C" --allow-mixed --common "$book" "$res" >"$KIT_OUT" 2>&1
     kit_check "scripts compare.sh: --common keeps rows both have" greps "$KIT_OUT" '^\| ring_chan +\| context_switches '
     kit_check "scripts compare.sh: --common drops rows only one has" lacks "$KIT_OUT" exit_status
 fi
-"$C" --lab 4 --metric '^elapsed_s$' "$book" "$res" >"$KIT_OUT" 2>&1
+"$C" --allow-mixed --lab 4 --metric '^elapsed_s$' "$book" "$res" >"$KIT_OUT" 2>&1
 kit_check "scripts compare.sh: --metric keeps the matching rows" greps "$KIT_OUT" '\| elapsed_s '
 kit_check "scripts compare.sh: --metric drops the others" lacks "$KIT_OUT" context_switches
+
+# ---- a committed reference is never overwritten unasked.  In a throw-away clone (whose
+# scripts are this tree's), a git-tracked results/selftest-ref and two one-program labs.
+k=$tmp/k
+# ref_changes: the reference's files changed since `git add`, and new files in it.
+ref_changes() { git -C "$k" diff --name-only -- results/selftest-ref; git -C "$k" ls-files --others -- results/selftest-ref; }
+if ! git -C "$KIT_TOP" rev-parse --is-inside-work-tree >/dev/null 2>&1 || ! git clone -q "$KIT_TOP" "$k" 2>/dev/null; then
+    kit_skip "scripts measure.sh: a committed reference is left alone" "no git clone of $KIT_TOP"
+else
+    cp "$KIT_TOP"/scripts/*.sh "$k/scripts/"
+    for n in 98 99; do
+        mkdir -p "$k/labs/$n-tiny"
+        printf 'PROGS := tiny\ninclude ../../common/lab.mk\n' >"$k/labs/$n-tiny/Makefile"
+        printf '#include <stdio.h>\nint main(void) { puts("METRIC tiny_ops 1 count"); return 0; }\n' >"$k/labs/$n-tiny/tiny.c"
+        printf 'tiny | time | tiny | tiny\n' >"$k/labs/$n-tiny/measure.conf"
+    done
+    mkdir -p "$k/results/selftest-ref"
+    printf 'lab\trun\tmetric\tvalue\tunit\ttool\n99-tiny\ttiny\ttiny_ops\t7\tcount\tself\n' >"$k/results/selftest-ref/results.tsv"
+    printf 'machine: selftest-ref\nmode: full (selftest)\nmeasured 99-tiny: full run, 2000-01-01T00:00Z\n' >"$k/results/selftest-ref/machine.txt"
+    git -C "$k" add results/selftest-ref
+    MACHINE=selftest-ref timeout 60 "$k/scripts/measure.sh" --quick 99 >"$tmp/ref.log" 2>&1; rc=$?
+    dated=$(cd "$k/results" && ls -d selftest-ref-[0-9]*-[0-9]* 2>/dev/null)
+    kit_check "scripts measure.sh: --quick on a committed reference exits 0 and leaves it unchanged" eval '[ "$rc" = 0 ] && [ -z "$(ref_changes)" ]'
+    kit_check "scripts measure.sh: ... and writes results/selftest-ref-YYYYMMDD-HHMM instead ($dated)" \
+        eval '[[ $dated =~ ^selftest-ref-[0-9]{8}-[0-9]{4}$ ]] && grep -q "^99-tiny	tiny	tiny_ops	1	count	self$" "$k/results/$dated/results.tsv"'
+    kit_check "scripts measure.sh: ... and says so in one line" eval '[ "$(grep -c "results/selftest-ref is a committed reference.*results/$dated" "$tmp/ref.log")" = 1 ]'
+    MACHINE=selftest-ref timeout 60 "$k/scripts/measure.sh" --update-reference --quick 99 >"$tmp/ref.log" 2>&1; rc=$?
+    kit_check "scripts measure.sh: --update-reference rewrites the reference" \
+        eval '[ "$rc" = 0 ] && [ -n "$(ref_changes)" ] && grep -q "	tiny_ops	1	" "$k/results/selftest-ref/results.tsv"'
+    # one folder with a quick lab and a full one: mode mixed, which compare.sh will not pair unasked
+    timeout 60 "$k/scripts/measure.sh" --out "$k/results/$dated" 98 >"$tmp/ref.log" 2>&1; rc=$?
+    kit_check "scripts measure.sh: --out writes where asked; a folder of quick and full labs says mode: mixed" \
+        eval '[ "$rc" = 0 ] && greps "$k/results/$dated/machine.txt" "^mode: mixed" "^measured 98-tiny: full run" "^measured 99-tiny: quick run"'
+    usage_error "scripts compare.sh: a mixed folder vs a full one refused, exit 2 with one line" "$C" "$tmp/f1:full" "$k/results/$dated"
+fi
 
 # ---- plot.sh: the arc_count thread sweep of the quick run ({1,2}) as PNG curves
 P=$KIT_TOP/scripts/plot.sh

@@ -66,6 +66,11 @@ static inline void futex_mutex_unlock(struct futex_mutex *m)
     HB_BEFORE(m);
     if (atomic_fetch_sub_explicit(&m->state, 1, memory_order_release) != 1) {
         atomic_store_explicit(&m->state, 0, memory_order_release);
+        /* After the store another thread may lock, unlock, destroy and free m
+         * (POSIX allows it for mutexes).  The wake only hands the address to
+         * the kernel, which for a private futex reads no user memory; on a
+         * freed or reused word it is at worst a spurious wake, which every
+         * futex waiter tolerates (glibc's unlock does the same). */
         futex_wake_(&m->state, 1);
     }
 }

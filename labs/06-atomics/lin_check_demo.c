@@ -67,6 +67,21 @@ static int check(const struct lin_history *h)
     return verdict;
 }
 
+/* in, with every byte outside printable ASCII written as \xHH, into out (n bytes). */
+static const char *escape(const char *in, char *out, size_t n)
+{
+    size_t k = 0;
+    for (; *in != '\0' && k + 5 <= n; in++) {
+        unsigned char c = (unsigned char)*in;
+        if (c >= 0x20 && c < 0x7f && c != '\\')
+            out[k++] = (char)c;
+        else
+            k += (size_t)snprintf(out + k, n - k, "\\x%02x", c);
+    }
+    out[k] = '\0';
+    return out;
+}
+
 static void usage(void)
 {
     printf("usage: lin_check_demo [--fixture 1|2|3|all] [--file PATH]\n"
@@ -109,13 +124,22 @@ int main(int argc, char **argv)
             kit_usage_error("--file: cannot open '%s': %s", path, strerror(errno));
         size_t len = fread(text, 1, sizeof text - 1, f);
         bool more = fgetc(f) != EOF;
+        /* a directory opens fine and then fails to read (EISDIR): without
+         * this it read as an empty, "linearizable" history */
+        int rerr = ferror(f) ? errno : 0;
         if (f != stdin)
             fclose(f);
+        if (rerr != 0)
+            kit_usage_error("--file: cannot read '%s': %s", path, strerror(rerr));
         if (more)
             kit_usage_error("--file: '%s' is longer than %zu bytes", path, sizeof text - 1);
         text[len] = '\0';
-        if (lin_parse(text, len, &h, err, sizeof err) != 0)
-            kit_usage_error("--file: '%s': %s", path, err);
+        if (lin_parse(text, len, &h, err, sizeof err) != 0) {
+            /* err quotes the offending line: a binary file's bytes would reach
+             * the terminal raw (escape sequences included) */
+            char safe[4 * sizeof err];
+            kit_usage_error("--file: '%s': %s", path, escape(err, safe, sizeof safe));
+        }
         printf("%s: %zu operations, %zu threads\n", path, h.n, h.nthreads);
         int v = check(&h);
         return v == LIN_YES ? 0 : v == LIN_NO ? 1 : 3;

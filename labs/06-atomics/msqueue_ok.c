@@ -10,6 +10,10 @@
 
 #define NIL UINT32_MAX /* the null index */
 
+#if MSQ_TEST_HOOKS
+void (*msq_test_linked)(struct msq *q);
+#endif
+
 typedef uint64_t tagged; /* count << 32 | index */
 static inline uint32_t idx(tagged t) { return (uint32_t)t; }
 static inline uint32_t cnt(tagged t) { return (uint32_t)(t >> 32); }
@@ -115,6 +119,10 @@ bool msq_enq(struct msq *q, long v)
                 if (atomic_compare_exchange_strong_explicit(&q->pool[idx(tail)].next, &next,
                                                             mk(n, cnt(next) + 1),
                                                             memory_order_release, memory_order_relaxed)) {
+#if MSQ_TEST_HOOKS
+                    if (msq_test_linked)
+                        msq_test_linked(q);
+#endif
                     /* E17: swing the tail; failure means someone helped */
                     atomic_compare_exchange_strong_explicit(&q->tail, &tail, mk(n, cnt(tail) + 1),
                                                             memory_order_release, memory_order_relaxed);

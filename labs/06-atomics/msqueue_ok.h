@@ -28,7 +28,10 @@ struct msq;
 
 /* A queue holding at most `capacity` values (1 .. 2^31).  Aborts on OOM. */
 struct msq *msq_new(uint32_t capacity);
-/* Free q and its pool; single-threaded (no enq/deq may be running). */
+/* Free q and its pool; single-threaded (no enq/deq may be running).  Taking
+ * the last value out does not mean its enq returned: msq_enq swings the tail
+ * (E17) after the link that made the value visible, so join the enqueuers (or
+ * count them out, as semaphore.c does) before msq_free. */
 void msq_free(struct msq *q);
 
 /* Enqueue v; false if the pool is exhausted (the queue holds `capacity`
@@ -39,4 +42,11 @@ bool msq_enq(struct msq *q, long v);
 /* Dequeue into *out; false if the queue was empty at the linearization point
  * (the acquire load of head->next that returned null).  Lock-free. */
 bool msq_deq(struct msq *q, long *out);
+
+#if MSQ_TEST_HOOKS
+/* Test builds only (-DMSQ_TEST_HOOKS, semaphore_test): if set, msq_enq calls
+ * it between the link that makes the value visible (E9) and the tail swing
+ * (E17), so a test can run another thread inside that window. */
+extern void (*msq_test_linked)(struct msq *q);
+#endif
 #endif

@@ -28,6 +28,15 @@ kit_expect "$L lin_check_demo --file: a FIFO run is linearizable (exit 0)" 10 0 
 kit_expect "$L lin_check_demo --file: an empty Deq after a finished Enq is not (exit 1)" 10 1 '+verdict: NOT linearizable' -- \
     lin_check_demo --file "$TMP/h_bad"
 kit_bad_values "$L" "lin_check_demo --file $TMP/h_trunc"
+# a directory is not a history (it read as an empty, "linearizable" one); a binary file's
+# bytes are quoted escaped, never raw (ESC, CR and 0x01 here: a terminal would act on them)
+mkdir -p "$TMP/h_dir"
+printf '\033[2J\001\377: Enq(1)\r\nA: Ok(())\n' >"$TMP/h_bin"
+kit_bad_values "$L" "lin_check_demo --file $TMP/h_dir" "lin_check_demo --file $TMP/h_bin"
+kit_expect "$L lin_check_demo --file DIR: refused, naming the directory, no verdict" 10 2 "+cannot read '$TMP/h_dir'" '-verdict' -- \
+    lin_check_demo --file "$TMP/h_dir"
+kit_expect "$L lin_check_demo --file BINARY: control bytes quoted as \\xHH, none raw" 10 2 '+\\x1b\[2J\\x01\\xff' '-[[:cntrl:]]' -- \
+    lin_check_demo --file "$TMP/h_bin"
 # malformed histories (bad event, double invocation, NUL, > 64 operations, truncated)
 kit_bad_values "$L" "lin_check_demo --file corpus/lin_fuzz/bad_event.txt" "lin_check_demo --file corpus/lin_fuzz/double_inv.txt" \
     "lin_check_demo --file corpus/lin_fuzz/nul.txt" "lin_check_demo --file corpus/lin_fuzz/too_many.txt" \
@@ -104,6 +113,8 @@ kit_unit "$L msqueue_test (the book's queue passes its sequential test: the bug 
 for k in 1 2 3; do
     kit_unit "$L semaphore_stress capacity $k, 8 threads x 6250" 3 120 semaphore_stress --capacity $k --threads 8 --iters 6250
 done
+# destroy + free right after the last wait, the signaller held inside qsem_signal (test hooks)
+kit_unit "$L semaphore_test: a waiter may destroy and free the semaphore as soon as its wait returns" 8 60 semaphore_test
 declare -A RATE
 for p in status_demo binary_sem_status_demo mutex_status_demo spin_mutex_status_demo posix_sem_status_demo; do
     cap=1; [ $p = status_demo ] && cap=2
@@ -207,10 +218,12 @@ if [ "$KIT_NATIVE" = 1 ]; then
             done
             kit_check "$L queue_spin: ASan reports heap-use-after-free (freed by msqb_deq)" \
                 eval '[ '"$found"' = yes ] && grep -q "msqb_deq" "$KIT_OUT"'
+            kit_expect "$L semaphore_test: no heap-use-after-free when the waiter frees the semaphore inside the signaller's window (ASan)" \
+                60 0 '+^# 8 checks, 0 failed$' '-AddressSanitizer' -- semaphore_test
         fi
         kit_san_clean "$L" $san "swap_mutex_stress --iters 100000" "swap_mutex_unannotated_stress --iters 100000" \
             "swap_mutex --seconds 1" "msqueue_stress --seconds 2" "msqueue_test --queue ok --reps 100 --histories 50" \
-            "semaphore_stress --iters 6250" "status_demo --seconds 1" "binary_sem_status_demo --seconds 1" \
+            "semaphore_stress --iters 6250" "semaphore_test" "status_demo --seconds 1" "binary_sem_status_demo --seconds 1" \
             "spin_mutex_status_demo --seconds 1" "lin_check_demo" "aba_demo --tagged" \
             "order_transitive --iters 5000 --order acq_rel" "mpmc_seqcst --iters 2000 --order seq_cst" \
             "lock_bench --threads 3 --iters 20000" "queue_bench --producers 2 --per 20000" \

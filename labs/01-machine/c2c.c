@@ -146,7 +146,8 @@ int main(int argc, char **argv)
     iters = 500000;
     cpu_a = 0;
     cpu_b = 1;
-    int c;
+    int c, cpus_given = 0;
+    const char *cpus_arg = "";
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
@@ -161,12 +162,14 @@ int main(int argc, char **argv)
             break;
         case 'c': {
             unsigned a, b;
+            cpus_arg = optarg;
             int used = 0;
             if (sscanf(optarg, "%u,%u%n", &a, &b, &used) != 2 || optarg[used] != '\0' ||
                 optarg[0] < '0' || optarg[0] > '9' || a == b || a > 1023 || b > 1023)
                 kit_usage_error("--cpus: expected two different CPU indices A,B, got '%s'", optarg);
             cpu_a = (int)a;
             cpu_b = (int)b;
+            cpus_given = 1;
             break;
         }
         case 'h':
@@ -177,8 +180,10 @@ int main(int argc, char **argv)
                    "  --iters N       round trips (default 500000)\n"
                    "  --op store      hand over with a release store, wait with acquire loads (default)\n"
                    "  --op cas        hand over with compare-and-swap, as a spin lock does\n"
-                   "  --cpus A,B      the nth and mth CPUs of the affinity set (default 0,1)\n"
-                   "With one CPU, or when pinning fails (qemu), says so and runs unpinned.\n");
+                   "  --cpus A,B      the nth and mth CPUs of the affinity set (default 0,1);\n"
+                   "                  an index past the set's end exits 2\n"
+                   "When pinning fails (qemu), says so and runs unpinned. With one CPU there is no\n"
+                   "transfer: prints the scheduler hand-off and local_ns, no transfer METRIC lines.\n");
             return 0;
         default: kit_bad_option(argc, argv);
         }
@@ -187,6 +192,12 @@ int main(int argc, char **argv)
     kit_watchdog(300, "c2c");
 
     int ncpu = machine_cpus(), emulated = machine_emulated();
+    /* machine_pin wraps an index modulo the set's size: on 2 CPUs "0,2" would
+     * pin both threads to the same CPU and time no transfer at all. */
+    if (cpus_given && (cpu_a >= ncpu || cpu_b >= ncpu))
+        kit_usage_error("--cpus: CPU %d is not in the affinity set (this process may use %d CPU%s, "
+                        "indices 0-%d), got '%s'",
+                        cpu_a >= ncpu ? cpu_a : cpu_b, ncpu, ncpu == 1 ? "" : "s", ncpu - 1, cpus_arg);
     printf("c2c: cache-line ping-pong, %s hand-off, %" PRIu64 " round trips\n",
            use_cas ? "compare-and-swap" : "release-store/acquire-load", iters);
     if (emulated)
@@ -212,6 +223,15 @@ int main(int argc, char **argv)
         else
             printf("could not pin the threads (%s): ran unpinned; the OS may put both on one CPU\n",
                    strerror(pin_err));
+    }
+    if (ncpu < 2) {
+        /* Both threads share one CPU: each hand-off is a context switch, and the
+         * line never leaves the core, so there is no transfer to report. */
+        printf("hand-off through the scheduler:         %8.1f ns  (median of %d batches)\n", rt, BATCHES);
+        printf("same loop on one thread (no transfer):  %8.1f ns\n", loc);
+        printf("no transfer figure (no METRIC roundtrip_ns, oneway_ns): run on 2 or more CPUs\n");
+        kit_metric("local_ns", loc, "ns");
+        return 0;
     }
     printf("round trip (line goes there and back): %8.1f ns  (median of %d batches; best %.1f)\n", rt,
            BATCHES, best);

@@ -7,7 +7,8 @@
  * r1=0 r2=0 needs each load to run before the other thread's store is visible:
  * on x86 the stores wait in the store buffers while the loads go ahead.  C11
  * allows it for relaxed and for release/acquire; seq_cst accesses or a seq_cst
- * fence (MFENCE on x86, not the book's SFENCE) between store and load forbid it. */
+ * fence (a full barrier on x86: gcc emits lock orq $0,(%rsp), clang mfence; not
+ * the book's SFENCE) between store and load forbid it. */
 #include "litmus.h"
 
 static struct litmus_loc x, y;

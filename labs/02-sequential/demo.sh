@@ -23,6 +23,15 @@ irefs() { # irefs PROG ARGS...: cachegrind's instruction count (the valgrind fla
     kit_valgrind 300 "cachegrind --cache-sim=no --cachegrind-out-file=/dev/null" "$TMP/cg.txt" "$@"
     sed -n 's/.*I *refs: *\([0-9,]*\).*/\1/p' "$TMP/cg.txt" | tr -d ,
 }
+# show_stdin FILE PROG ARGS...: print FILE as PROG's stdin (control bytes made
+# visible by cat -v, at most 8 lines of 100 columns), then run PROG on it with
+# its counts on one line, so that every count can be checked against its input.
+show_stdin() {
+    local f=$1; shift
+    echo "stdin: ${f#"$TMP"/} ($(wc -l <"$f") lines, $(wc -c <"$f") bytes)"
+    cat -v "$f" | head -n 8 | cut -c1-100 | sed 's/^/    /'
+    kit_show "$@" <"$f" | { IFS= read -r cmd; echo "$cmd"; paste -sd, - | sed 's/,/, /g'; }
+}
 VG=0; kit_vg_ready "cachegrind steps of this demo" && VG=1
 
 kit_say "1. standard: the book's runner over a Robin Hood map like Rust's std HashMap (SipHash-1-3, u16 keys)"
@@ -50,19 +59,22 @@ kit_say "5. naive_weakhash_prop: the same tests with hash = key & 0xF - the naiv
 kit_show naive_weakhash_prop --seed 1 | tee "$TMP/out"
 kit_note naive_weakhash_prop "$(sed -n 's/^# prop sut_vs_model: shrunk from \([0-9]*\) to \([0-9]*\) elements.*/FAILS, shrunk \1 -> \2 actions/p' "$TMP/out")"
 
-kit_say "6. naive_interpreter: the book's AFL target - INSERT/LOOKUP lines on stdin, prints nothing"
-for f in corpus/naive_interpreter_fuzz/*; do echo "--- $f:"; sed 's/^/    /' "$f"; done
-kit_show naive_interpreter --stats <corpus/naive_interpreter_fuzz/mixed_gets_puts
+kit_say "6. naive_interpreter: the book's AFL target - INSERT/LOOKUP lines on stdin, prints nothing (--stats: counts)"
+# The book's three seed files by name: whatever else a fuzzer left in corpus/ is not shown.
+for f in gets puts mixed_gets_puts; do show_stdin corpus/naive_interpreter_fuzz/$f naive_interpreter --stats; done
 kit_say "7. naive_interpreter_buggy: BROKEN ON PURPOSE - keys copied into a 16-byte stack buffer"
 if [ "$KIT_NATIVE" = 1 ] && kit_have clang && kit_build . libfuzzer 2>"$TMP/fb.txt"; then
+    # libFuzzer adds what it finds to its first folder: it runs on a copy, never on corpus/.
     mkdir -p "$TMP/lf/c" "$TMP/lf/a" && cp corpus/naive_interpreter_buggy_fuzz/* "$TMP/lf/c/"
-    echo "\$ make SAN=libfuzzer; naive_interpreter_buggy_fuzz -seed=1 -max_total_time=30 corpus/naive_interpreter_buggy_fuzz/"
+    nseeds=$(find "$TMP/lf/c" -type f | wc -l)
+    echo "\$ make SAN=libfuzzer; naive_interpreter_buggy_fuzz -seed=1 -max_total_time=30 COPY   (COPY: a temporary copy of corpus/naive_interpreter_buggy_fuzz/)"
     (cd "$TMP/lf" && timeout -k 5 60 "$KIT_TOP/build/$KIT_ARCH-libfuzzer/$KIT_LAB/naive_interpreter_buggy_fuzz" -seed=1 \
-        -runs=2000000 -max_total_time=30 -artifact_prefix=a/ c >"$TMP/lf.txt" 2>&1)
+        -runs=2000000 -max_total_time=30 -print_final_stats=1 -artifact_prefix=a/ c >"$TMP/lf.txt" 2>&1)
     grep -m1 'ERROR: AddressSanitizer' "$TMP/lf.txt"; grep -m1 '#[0-9]* .*naive_interp_apply' "$TMP/lf.txt"
     art=$(find "$TMP/lf/a" -name 'crash-*' | head -1)
     if [ -n "$art" ]; then
-        echo "the crashing input libFuzzer found (from the 3-file corpus, $(grep -o 'stat::number_of_executed_units: [0-9]*' "$TMP/lf.txt" | awk '{print $2}') executions):"
+        execs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\).*/\1/p' "$TMP/lf.txt")
+        echo "the crashing input libFuzzer found (from the $nseeds-file corpus, ${execs:-an unreported number of} executions; $(wc -c <"$art") bytes, od -c, first 4 lines):"
         od -c "$art" | head -4
         kit_note naive_interpreter_buggy "libFuzzer found the overflow"
     else
@@ -88,7 +100,9 @@ if [ "$VG" = 1 ]; then
     echo "I refs: specialized $ip, standard_u8 $i8, standard (u16) $is: specialized/standard = $(awk -v a="$ip" -v b="$is" 'BEGIN { printf "%.2f", a / b }') (book 0.20)"
     kit_note "cachegrind specialized" "$ip vs standard_u8 $i8 vs standard $is"
 fi
-kit_say "11. specialized_interpreter: keys must be 0-255; '256', '-1', 'abc' skip the line"
-printf 'INSERT 255 ok\nINSERT 256 no\nINSERT -1 no\nLOOKUP abc\nLOOKUP 255\n' | kit_show specialized_interpreter --stats
+kit_say "11. specialized_interpreter: keys must be 0-255; a command on '256', '-1' or 'abc' does nothing (counted as a bad key)"
+echo "(inserts and lookups count the commands read, bad keys those ignored, skipped the lines that are no command)"
+printf 'INSERT 255 ok\nINSERT 256 no\nINSERT -1 no\nLOOKUP abc\nLOOKUP 255\nFROB 1\n' >"$TMP/keys"
+show_stdin "$TMP/keys" specialized_interpreter --stats
 
 kit_summary 02-sequential

@@ -221,3 +221,61 @@ if [ "$KIT_NATIVE" = 1 ]; then
 else
     kit_skip "$L hashmap_bench timing ratios" "no timing under qemu (ARCH=$KIT_ARCH)"
 fi
+
+# --- the README's fuzz commands, run as written (full tier: they need the libFuzzer build) ---
+# Each line of the README's block that makes a folder or runs a libFuzzer target,
+# continuation lines joined, run from the kit's top for 300 inputs: the new
+# inputs must land under build/ (checked below: corpus/ stays as committed).
+readme_fuzz() {
+    awk '/^```/ { inb = !inb; next } inb' README.md | sed -e ':a' -e '/\\$/N; s/\\\n *//; ta' |
+        grep -E '^(mkdir -p build/|build/x86_64-libfuzzer/)' | sed "s|x86_64|$KIT_ARCH|g" >"$TMP/readme_fuzz.sh"
+    [ "$(grep -c '^build/' "$TMP/readme_fuzz.sh")" -ge 1 ] || { echo "no libFuzzer command in README.md" >"$KIT_OUT"; return 1; }
+    (cd "$KIT_TOP" && sed 's|^build/.*_fuzz .*|& -runs=300 -seed=1|' "$TMP/readme_fuzz.sh" | timeout -k 5 120 bash -e) >"$KIT_OUT" 2>&1 &&
+        [ -n "$(ls -A "$KIT_TOP/build/$KIT_ARCH-libfuzzer/$KIT_LAB/corpus/naive_interpreter_fuzz" 2>/dev/null)" ]
+}
+if kit_long "$L README.md: the libFuzzer commands run as written and write under build/"; then
+    if [ "$KIT_NATIVE" = 1 ] && kit_have clang && kit_build . libfuzzer 2>/dev/null; then
+        kit_check "$L README.md: the libFuzzer commands run as written and write their new inputs under build/" readme_fuzz
+    else
+        kit_skip "$L README.md: the libFuzzer commands run as written" "needs clang's libFuzzer and a native build"
+    fi
+fi
+
+# --- the demo: readable, bounded output whose counts can be checked -------------------------
+# (make lab-2 once printed 6,622 lines, mostly the binary files a fuzzer had left in corpus/)
+timeout -k 5 300 ./demo.sh >"$TMP/demo.txt" 2>&1; rc=$?
+cp "$TMP/demo.txt" "$KIT_OUT"
+demo_ok() {
+    local n ctl
+    n=$(wc -l <"$TMP/demo.txt"); ctl=$(LC_ALL=C tr -d '\11\12\40-\377' <"$TMP/demo.txt" | wc -c)
+    echo "      demo: exit $rc, $n lines, $ctl control bytes"
+    [ "$rc" -eq 0 ] && [ "$n" -le 200 ] && [ "$ctl" -eq 0 ]
+}
+kit_check "$L demo.sh: exit 0, at most 200 lines, no raw control bytes" demo_ok
+# every interpreter run shows its stdin, and the counts printed after it match that input
+counts_after() { awk -v s="stdin: $1 (" 'index($0, s) == 1 { f = 1; next } f && /inserts: / { print; exit }' "$TMP/demo.txt"; }
+demo_counts_ok() {
+    [ "$(counts_after corpus/naive_interpreter_fuzz/gets)" = "inserts: 0, lookups: 3, skipped: 0, too long: 0" ] &&
+        [ "$(counts_after corpus/naive_interpreter_fuzz/puts)" = "inserts: 3, lookups: 0, skipped: 0, too long: 0" ] &&
+        [ "$(counts_after corpus/naive_interpreter_fuzz/mixed_gets_puts)" = "inserts: 1, lookups: 2, skipped: 0, too long: 0" ] &&
+        [ "$(counts_after keys)" = "inserts: 3, lookups: 2, skipped: 1, too long: 0, bad keys: 3" ]
+}
+kit_check "$L demo.sh steps 6 and 11: each --stats run follows the stdin it counts (gets, puts, mixed_gets_puts, the bad keys)" demo_counts_ok
+demo_fuzz_line_ok() {
+    ! grep -q "crashing input libFuzzer found" "$TMP/demo.txt" ||
+        grep -Eq "crashing input libFuzzer found \(from the [0-9]+-file corpus, [0-9]+ executions;" "$TMP/demo.txt"
+}
+kit_check "$L demo.sh step 7: the libFuzzer line gives its corpus size and execution count (or libFuzzer was not usable)" demo_fuzz_line_ok
+
+# --- last: neither the tests nor the demo left anything in the committed corpus ------------
+corpus_as_committed() {
+    local extra
+    extra=$(comm -3 <(find corpus crashes -type f | LC_ALL=C sort) <(git ls-files corpus crashes | LC_ALL=C sort))
+    echo "corpus/ and crashes/: $(find corpus crashes -type f | wc -l) files, $(git ls-files corpus crashes | wc -l) committed${extra:+; differ: $(printf "%s " "$extra" | tr "\n" " " | head -c 200)}" >"$KIT_OUT"
+    [ -z "$extra" ] && git diff --quiet -- corpus crashes
+}
+if command -v git >/dev/null 2>&1 && git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    kit_check "$L corpus/ and crashes/ hold exactly the committed files, unchanged (generated corpora go under build/)" corpus_as_committed
+else
+    kit_skip "$L corpus/ holds exactly the committed files" "not a git work tree"
+fi

@@ -76,8 +76,14 @@ prog_objs = $(foreach s,$(call prog_srcs,$(1)),$(call obj_of,$(1),$(s)))
 # HEADER=OBJECT pairs, the header spelt as the compiler writes it in a .d file
 # (bare when it sits in this folder, absolute when found through -I).
 LIB_PAIRS := $(foreach s,$(LIB_SRCS),$(patsubst $(CURDIR)/%,%,$(s:.c=.h))=$(call lib_obj,$(s)))
+# Each program's own switches (P_CPPFLAGS) in $(OBJ)/P/.cppflags, rewritten
+# (one shell for all programs) only when they change: its objects depend on it.
+prog_flag_cmd = mkdir -p '$(OBJ)/$(1)' && { printf '%s\n' '$(subst ','\'',$($(1)_CPPFLAGS))' | cmp -s - '$(OBJ)/$(1)/.cppflags' || printf '%s\n' '$(subst ','\'',$($(1)_CPPFLAGS))' >'$(OBJ)/$(1)/.cppflags'; };
+ifeq ($(filter print-env clean,$(MAKECMDGOALS)),)
+$(shell $(foreach p,$(BUILT),$(call prog_flag_cmd,$(p))) true)
+endif
 define KIT_OBJ_RULE
-$(call obj_of,$(1),$(2)): $(2) $(STAMP)
+$(call obj_of,$(1),$(2)): $(2) $(STAMP) $(OBJ)/$(1)/.cppflags
 	@mkdir -p $$(@D)
 	$$(CC) $$(KIT_CFLAGS) $$(CPPFLAGS) $$(CFLAGS) $$($(1)_CPPFLAGS) -MMD -MP -c -o $$@ $$<
 	@for p in $$(LIB_PAIRS); do grep -Eq " $$$${p%%=*}( |$$$$)" $$(@:.o=.d) && echo "$$(BIN)/$(1): $$$${p#*=}"; done >$$(@:.o=.link.d); true

@@ -49,6 +49,7 @@ int hopper_open(struct hopper **out, const char *dir, const char *name, const st
     atomic_init(&h->files_deleted, 0);
     atomic_init(&h->disk_writes, 0);
     atomic_init(&h->full_returns, 0);
+    atomic_init(&h->delete_failures, 0);
     if ((err = hq_qfile_prepare_dir(h->root)) != 0) {
         free(h);
         return err;
@@ -107,6 +108,7 @@ void hopper_get_stats(struct hopper *h, struct hopper_stats *st)
     st->files_deleted = atomic_load_explicit(&h->files_deleted, memory_order_relaxed);
     st->disk_writes = atomic_load_explicit(&h->disk_writes, memory_order_relaxed);
     st->full_returns = atomic_load_explicit(&h->full_returns, memory_order_relaxed);
+    st->delete_failures = atomic_load_explicit(&h->delete_failures, memory_order_relaxed);
 }
 
 uint64_t hopper_unannounced(struct hopper *h)

@@ -25,7 +25,17 @@
  *   - HQ_IO: the disk write failed (errno says why, e.g. EFBIG past
  *     RLIMIT_FSIZE); nothing was queued, no partial record is left behind;
  *   - the receiver reports a corrupt or truncated queue file (HQ_CORRUPT) and
- *     stops there: it never reads past it.  Errors are sticky.
+ *     stops there: it never reads past it, and HQ_CORRUPT is sticky.  A
+ *     finished file must hold exactly the records its size limit implies
+ *     (file_limit / (4 + elem_size)); one cut short, even at a record
+ *     boundary or to 0 bytes, is corrupt, never skipped;
+ *   - a receive-side disk error that can pass (a failed open, fstat or read:
+ *     HQ_IO) is not sticky: nothing was taken, the receiver's position is
+ *     kept, and the next hopper_recv retries at the same record.  A finished,
+ *     fully read file that cannot be deleted is no loss at all: the receiver
+ *     goes on to the next file, keeps the file's slot (the senders see one
+ *     file fewer), retries the delete at every later hopper_recv, and counts
+ *     and reports the failure (stats.delete_failures, hopper_last_error);
  *   - the lazy flip (section 2.10.3): the first value that goes to disk is not
  *     announced until the next send or hopper_flush(); a receiver can block
  *     with that value "stranded".  Call hopper_flush() when done sending.
@@ -52,7 +62,7 @@
 enum hq_status {
     HQ_OK = 0,
     HQ_FULL,      /* send: memory and disk both full; the value was not taken */
-    HQ_IO,        /* send/recv: a file operation failed; errno holds the cause */
+    HQ_IO,        /* send/recv: a file operation failed; errno holds the cause; nothing taken, retry */
     HQ_NOFLUSH,   /* flush: the deque is full, the Disk(n) marker could not be pushed yet */
     HQ_CORRUPT,   /* recv: a queue file is corrupt or truncated (see hopper_last_error) */
     HQ_TIMEDOUT,  /* recv with a timeout: nothing arrived in time */
@@ -71,6 +81,7 @@ struct hopper_config {
 struct hopper_stats {
     uint64_t mem_slots, file_limit;
     uint64_t files_created, files_deleted; /* beyond file 0 / by the receiver */
+    uint64_t delete_failures;              /* failed deletes of finished files (retried) */
     uint64_t disk_writes, full_returns;
 };
 
@@ -89,12 +100,13 @@ struct hopper {
     /* Receiver state: the receiving thread's only. */
     int rcv_fd;
     uint64_t rcv_seq, disk_to_read;
+    uint64_t rcv_del_seq;         /* first finished file not deleted yet (== rcv_seq: none) */
     off_t rcv_off;
     struct hq_rbuf rcv_buf;       /* read-ahead: one pread for many records */
-    int rcv_err;                  /* sticky HQ_IO / HQ_CORRUPT */
+    int rcv_err;                  /* sticky HQ_CORRUPT (HQ_IO is not sticky) */
     char rcv_msg[HQ_PATH_MAX + 200];
     /* Statistics (relaxed counters). */
-    _Atomic uint64_t files_created, files_deleted, disk_writes, full_returns;
+    _Atomic uint64_t files_created, files_deleted, disk_writes, full_returns, delete_failures;
 };
 
 /* Create the queue directory dir/name (dir must exist), delete the queue files
@@ -120,10 +132,15 @@ int hopper_flush(struct hopper *h);
 
 /* recv (one thread): the next value into val (elem_size bytes).  Blocks while
  * empty; timeout_ms >= 0 bounds the wait (then HQ_TIMEDOUT, nothing taken), -1
- * waits forever.  HQ_IO / HQ_CORRUPT are sticky: hopper_last_error() says
- * which file, offset and why.  Book section 2.9.4. */
+ * waits forever.  HQ_IO (errno set): a file operation failed, nothing was
+ * taken and the position is kept; call again to retry.  HQ_CORRUPT: the data
+ * is damaged; sticky, every later call returns it.  hopper_last_error() says
+ * which file, offset and why.  Before anything else, retries deleting finished
+ * files an earlier delete failed on.  Book section 2.9.4. */
 int hopper_recv(struct hopper *h, void *val, long timeout_ms);
 
+/* The receiver's last error or warning (an HQ_IO, HQ_CORRUPT, or a finished
+ * file it could not delete yet), or "no error". */
 const char *hopper_last_error(struct hopper *h);
 const char *hopper_status_name(int status);
 void hopper_get_stats(struct hopper *h, struct hopper_stats *st);

@@ -13,6 +13,12 @@
  *   corrupt      wrong length prefix, record cut short, records missing: the
  *                receiver reports HQ_CORRUPT at the right offset, sticky,
  *                after delivering every value before the damage
+ *   cut_finished a finished file cut at a record boundary, cut to 0 bytes, or
+ *                with a record added: HQ_CORRUPT, never a skipped or extra value
+ *   transient    injected receive-side failures (-DHQ_FAULTS): deleting a
+ *                finished file fails (3 times; for 3 whole cycles), opening the
+ *                next file fails (EMFILE), a read fails (EIO): nothing lost,
+ *                nothing sticky, every accepted value delivered once, in order
  *   open_args    missing dir, bad name, a file in place of the directory
  * Reports through common/check.h: one "ok ..." / "FAIL ...: detail" line per
  * check, then "# N checks, F failed"; exit 1 if any failed. */
@@ -310,8 +316,156 @@ static void test_corrupt(void)
                  0, NULL, 0, 12 + 2, 0, HQ_CORRUPT, 1, "offset 12: truncated record");
     corrupt_case("c5", "corrupt: writable file cut at a record boundary -> 'announced record(s) missing'",
                  0, NULL, 0, 24, 0, HQ_CORRUPT, 2, "3 announced record(s) missing");
-    corrupt_case("c6", "corrupt: file cut and marked finished -> HQ_IO 'cannot open next queue file'",
-                 0, NULL, 0, 24, 1, HQ_IO, 2, "cannot open next queue file");
+    corrupt_case("c6", "corrupt: file cut and marked finished -> HQ_CORRUPT 'finished queue file is 24 bytes'",
+                 0, NULL, 0, 24, 1, HQ_CORRUPT, 2, "finished queue file is 24 bytes, not 1048572");
+}
+
+/* 1 slot, 48-byte files (4 records of 12 B), 5 extra files; send 0..16 (0 in
+ * memory, 1..16 on disk: file 0 = 1-4, 1 = 5-8, 2 = 9-12, 3 = 13-16, the
+ * current one), take 0 and flush, so 1..16 are announced. */
+static struct hopper *setup17(const char *name)
+{
+    struct hopper *h = open_q(name, 8, 8, 0, 5, 48);
+    uint64_t v;
+    for (v = 0; v < 17; v++)
+        KIT_CHECK(hopper_send(h, &v) == HQ_OK);
+    KIT_CHECK(hopper_recv(h, &v, 1000) == HQ_OK && v == 0);
+    KIT_CHECK(hopper_flush(h) == HQ_OK);
+    return h;
+}
+
+/* A finished file cut at a record boundary (or to 0 bytes), or one with a
+ * record added: the receiver delivers what comes before, then HQ_CORRUPT
+ * (sticky); hopper moved on to the next file and delivered 13 after 11. */
+static void cut_case(const char *name, const char *what, uint64_t file, off_t size, uint64_t last_good, const char *msg)
+{
+    static const unsigned char extra[12] = { 0, 0, 0, 8, 99 };
+    struct hopper *h = setup17(name);
+    char p[4096];
+    uint64_t v = 0, v1, i;
+    int ok = 1, r = HQ_OK, r2;
+    path_of(p, name, file);
+    KIT_CHECK(chmod(p, 0600) == 0); /* a finished file is read-only: as a non-root user too */
+    if (size >= 0) {
+        KIT_CHECK(truncate(p, size) == 0);
+    } else {
+        int fd = open(p, O_WRONLY | O_APPEND);
+        KIT_CHECK(fd >= 0 && write(fd, extra, sizeof extra) == (ssize_t)sizeof extra);
+        close(fd);
+    }
+    KIT_CHECK(chmod(p, 0400) == 0);
+    for (i = 1; i <= last_good && ok; i++)
+        ok &= (r = hopper_recv(h, &v, 1000)) == HQ_OK && v == i;
+    r = hopper_recv(h, &v, 1000);
+    v1 = v;
+    r2 = hopper_recv(h, &v, 1000);
+    ok &= r == HQ_CORRUPT && r2 == HQ_CORRUPT && strstr(hopper_last_error(h), msg) != NULL;
+    CHECK_THAT(ok, what, "after %" PRIu64 ": %s (value %" PRIu64 ") then %s: %s", i - 1, hopper_status_name(r), v1,
+               hopper_status_name(r2), hopper_last_error(h));
+    hopper_close(h, 1);
+}
+
+static void test_cut_finished(void)
+{
+    cut_case("cut1", "cut_finished: finished file 2 (9-12) loses its last record -> 1..11, then HQ_CORRUPT (sticky), never 13",
+             2, 36, 11, "/2: offset 36: finished queue file is 36 bytes, not 48 (4 records)");
+    cut_case("cut2", "cut_finished: finished file 2 cut to 0 bytes -> 1..8, then HQ_CORRUPT (sticky), never 13",
+             2, 0, 8, "/2: offset 0: finished queue file is 0 bytes, not 48");
+    cut_case("cut3", "cut_finished: a well-formed record appended to finished file 1 -> 1..8, then HQ_CORRUPT, never the extra 99",
+             1, -1, 8, "/1: offset 48: finished queue file is 60 bytes, not 48");
+}
+
+/* Item: a transient disk error on the receive side must not lose what is
+ * queued behind it.  The failures are injected (hq_faults, this program's
+ * -DHQ_FAULTS build), so they are exact and work as root. */
+static void test_transient_unlink(void)
+{
+    struct hopper *h = setup17("unlinkf");
+    struct hopper_stats st;
+    uint64_t v = 0, got;
+    int ok = 1, r = HQ_OK;
+    hq_faults[HQ_FAULT_UNLINK] = (struct hq_fault){ 3, EPERM };
+    for (got = 1; got <= 16 && ok; got++)
+        ok &= (r = hopper_recv(h, &v, 1000)) == HQ_OK && v == got;
+    ok &= hopper_recv(h, &v, 0) == HQ_TIMEDOUT;
+    CHECK_THAT(ok, "transient: deleting finished file 0 fails 3 times (EPERM): 1..16 delivered in order, exactly once, all HQ_OK",
+               "at %" PRIu64 ": %s (value %" PRIu64 "): %s", got - 1, hopper_status_name(r), v, hopper_last_error(h));
+    hopper_get_stats(h, &st);
+    CHECK_THAT(st.delete_failures == 3 && st.files_deleted == 3 && !exists("unlinkf", 0) && !exists("unlinkf", 1) &&
+                   !exists("unlinkf", 2) && exists("unlinkf", 3) &&
+                   strstr(hopper_last_error(h), "/0: cannot delete finished queue file") != NULL,
+               "transient: the failed delete is reported and retried: 3 failures counted, files 0-2 deleted, 3 (current) kept",
+               "%" PRIu64 " failures, %" PRIu64 " deleted; %s", st.delete_failures, st.files_deleted, hopper_last_error(h));
+    hq_faults[HQ_FAULT_UNLINK] = (struct hq_fault){ 0, 0 };
+    hopper_close(h, 1);
+}
+
+/* The delete fails for as long as it takes (the directory immutable for a
+ * while): the undeletable file keeps its slot, so the senders meet FULL
+ * sooner, but nothing accepted is lost; once the delete works, the next
+ * receive (even one that times out) frees the slot and sending resumes. */
+static void test_transient_unlink_lasting(void)
+{
+    /* 1 slot + 2 files of 4 records (1 extra file) */
+    struct hopper *h = open_q("unlinkl", 8, 8, 0, 1, 48);
+    static const uint64_t want[4] = { 9, 1, 1, 5 };
+    uint64_t next_send = 0, next_recv = 0, v, acc[4] = { 0 };
+    int ok = 1, r = HQ_OK;
+    hq_faults[HQ_FAULT_UNLINK] = (struct hq_fault){ ~0u, EPERM };
+    for (int cycle = 0; cycle < 4 && ok; cycle++) {
+        if (cycle == 3) {
+            hq_faults[HQ_FAULT_UNLINK] = (struct hq_fault){ 0, 0 }; /* writable again */
+            ok &= hopper_recv(h, &v, 0) == HQ_TIMEDOUT;             /* retries the delete */
+        }
+        for (v = next_send; (r = hopper_send(h, &v)) == HQ_OK; v = next_send) {
+            next_send++;
+            acc[cycle]++;
+        }
+        ok &= r == HQ_FULL;
+        while (ok && next_recv < next_send) {
+            r = hopper_recv(h, &v, 0);
+            if (r == HQ_TIMEDOUT && hopper_flush(h) == HQ_OK)
+                r = hopper_recv(h, &v, 1000);
+            ok &= r == HQ_OK && v == next_recv++;
+        }
+        ok &= hopper_recv(h, &v, 0) == HQ_TIMEDOUT;
+    }
+    CHECK_THAT(ok, "transient: delete failing for 3 fill-and-drain cycles: every accepted value delivered in order, exactly once",
+               "at %" PRIu64 ": %s: %s", next_recv, hopper_status_name(r), hopper_last_error(h));
+    CHECK_THAT(acc[0] == want[0] && acc[1] == want[1] && acc[2] == want[2] && acc[3] == want[3] && !exists("unlinkl", 0) &&
+                   !exists("unlinkl", 1),
+               "transient: the undeletable file holds its slot (9, 1, 1 accepted), then is deleted and sending resumes (5)",
+               "accepted %" PRIu64 ", %" PRIu64 ", %" PRIu64 ", %" PRIu64, acc[0], acc[1], acc[2], acc[3]);
+    hq_faults[HQ_FAULT_UNLINK] = (struct hq_fault){ 0, 0 };
+    hopper_close(h, 1);
+}
+
+/* Opening the next file (EMFILE) and reading (EIO) fail once: HQ_IO with
+ * errno, nothing taken, and the next receive goes on from the same record. */
+static void test_transient_open_read(void)
+{
+    struct hopper *h = setup17("openreadf");
+    uint64_t v = 0, got;
+    int ok = 1, r, e1, e2, r1, r2;
+    for (got = 1; got <= 4; got++)
+        ok &= hopper_recv(h, &v, 1000) == HQ_OK && v == got;
+    hq_faults[HQ_FAULT_OPEN] = (struct hq_fault){ 1, EMFILE }; /* opening file 1 */
+    r1 = hopper_recv(h, &v, 1000);
+    e1 = errno;
+    for (got = 5; got <= 8; got++)
+        ok &= hopper_recv(h, &v, 1000) == HQ_OK && v == got;
+    hq_faults[HQ_FAULT_READ] = (struct hq_fault){ 1, EIO };    /* reading file 2 */
+    r2 = hopper_recv(h, &v, 1000);
+    e2 = errno;
+    for (got = 9; got <= 16; got++)
+        ok &= (r = hopper_recv(h, &v, 1000)) == HQ_OK && v == got;
+    ok &= hopper_recv(h, &v, 0) == HQ_TIMEDOUT;
+    CHECK_THAT(ok && r1 == HQ_IO && e1 == EMFILE && r2 == HQ_IO && e2 == EIO,
+               "transient: open (EMFILE) and read (EIO) fail once: HQ_IO with errno, not sticky; 1..16 delivered in order, exactly once",
+               "open: %s (%s), read: %s (%s), order %s; %s", hopper_status_name(r1), strerror(e1), hopper_status_name(r2),
+               strerror(e2), ok ? "ok" : "broken", hopper_last_error(h));
+    hq_faults[HQ_FAULT_OPEN] = hq_faults[HQ_FAULT_READ] = (struct hq_fault){ 0, 0 };
+    hopper_close(h, 1);
 }
 
 static void test_open_args(void)
@@ -346,7 +500,8 @@ int main(int argc, char **argv)
             printf("usage: %s\n"
                    "Hopper's semantics scenario by scenario (book ch. 5, sections 2.9.2-2.9.6): size\n"
                    "clamps, queue-file layout, FULL then drain then resume, disk write errors\n"
-                   "(RLIMIT_FSIZE), roll-over errors, corrupt and truncated queue files.  Queue\n"
+                   "(RLIMIT_FSIZE), roll-over errors, corrupt and truncated queue files, transient\n"
+                   "receive-side errors (injected: unlink, open, read).  Queue\n"
                    "directories go under $TMPDIR and are removed.  Prints ok/FAIL lines (check.h).\n",
                    program_invocation_short_name);
             return 0;
@@ -361,6 +516,10 @@ int main(int argc, char **argv)
     test_rlimit();
     test_open_error();
     test_corrupt();
+    test_cut_finished();
+    test_transient_unlink();
+    test_transient_unlink_lasting();
+    test_transient_open_read();
     test_open_args();
     return check_done();
 }

@@ -8,6 +8,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#if HQ_FAULTS
+struct hq_fault hq_faults[HQ_FAULT_OPS];
+
+int hq_fault_hit(enum hq_fault_op op)
+{
+    if (hq_faults[op].count == 0)
+        return 0;
+    hq_faults[op].count--;
+    errno = hq_faults[op].err;
+    return 1;
+}
+#endif
+
 int hq_qfile_path(char *buf, size_t len, const char *root, uint64_t seq)
 {
     int n = snprintf(buf, len, "%s/%llu", root, (unsigned long long)seq);
@@ -110,7 +123,7 @@ static ssize_t read_full(int fd, off_t off, void *buf, size_t n)
 {
     size_t got = 0;
     while (got < n) {
-        ssize_t r = pread(fd, (unsigned char *)buf + got, n - got, off + (off_t)got);
+        ssize_t r = HQ_FAULT(HQ_FAULT_READ) ? -1 : pread(fd, (unsigned char *)buf + got, n - got, off + (off_t)got);
         if (r < 0) {
             if (errno == EINTR)
                 continue;
@@ -152,11 +165,13 @@ enum hq_read hq_qfile_read(int fd, struct hq_rbuf *rb, off_t *off, void *buf, ui
     return HQ_READ_OK;
 }
 
-int hq_qfile_is_readonly(int fd)
+int hq_qfile_is_readonly(int fd, off_t *size)
 {
     struct stat st;
     if (fstat(fd, &st) != 0)
         return -1;
+    if (size != NULL)
+        *size = st.st_size;
     return (st.st_mode & 0222) == 0;
 }
 

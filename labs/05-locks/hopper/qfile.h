@@ -57,10 +57,24 @@ enum hq_read {
 enum hq_read hq_qfile_read(int fd, struct hq_rbuf *rb, off_t *off, void *buf, uint32_t want, uint32_t *len);
 
 /* 1 if fd's mode has no write bit (the finished-file marker), 0 if it has one,
- * -1 with errno on fstat failure. */
-int hq_qfile_is_readonly(int fd);
+ * -1 with errno on fstat failure.  size (if not NULL) gets the file's size. */
+int hq_qfile_is_readonly(int fd, off_t *size);
 
 /* Clear the three write bits of fd's mode.  Returns 0 or an errno value. */
 int hq_qfile_mark_readonly(int fd);
+
+#if HQ_FAULTS
+/* Fault injection, compiled only into test builds (hopper_test's
+ * -DHQ_FAULTS): the next hq_faults[op].count calls of that operation on the
+ * receive side fail with errno hq_faults[op].err instead of reaching the
+ * kernel, so a transient disk error is exact and works as root (directory
+ * permissions do not stop root).  Single-threaded use: set it, then receive. */
+enum hq_fault_op { HQ_FAULT_UNLINK, HQ_FAULT_OPEN, HQ_FAULT_READ, HQ_FAULT_OPS };
+extern struct hq_fault { unsigned count; int err; } hq_faults[HQ_FAULT_OPS];
+int hq_fault_hit(enum hq_fault_op op); /* 1 (errno set) if an injected failure is due */
+#define HQ_FAULT(op) hq_fault_hit(op)
+#else
+#define HQ_FAULT(op) 0
+#endif
 
 #endif

@@ -56,8 +56,9 @@ else
 fi
 
 # --- hopper's semantics, scenario by scenario (exact): clamps, layout, FULL then
-# resume, disk write errors, roll-over errors, corrupt and truncated files
-kit_unit "$L hopper_test" 25 120 hopper_test
+# resume, disk write errors, roll-over errors, corrupt and truncated files,
+# transient receive-side errors (injected)
+kit_unit "$L hopper_test" 33 120 hopper_test
 
 # --- the book's example ------------------------------------------------------------
 kit_expect "$L hopper_example: reads 0..999,999 in order through 10 slots + 1 MiB files (writer retries on FULL)" 300 0 \

@@ -16,6 +16,7 @@
  *   CHECK_EQ_I64, CHECK_EQ_STR       the same for signed and string values
  *   CHECK_THAT(cond, what, "detail fmt", ...)  ok "what"; FAIL adds the formatted detail
  *   check_note("fmt", ...)           a "# ..." line
+ *   check_args(argc, argv, usage)    the command line of a test without options
  *
  * Single-threaded: call the checks from the test's main thread (workers
  * record, main checks), so the lines never interleave.  The counters are
@@ -27,6 +28,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include "kit.h"
 
 static unsigned check_total_, check_failed_;
 
@@ -104,6 +106,23 @@ __attribute__((format(printf, 1, 2))) static inline void check_note(const char *
     putchar('\n');
     va_end(ap);
     fflush(stdout);
+}
+
+/* check_args(argc, argv, usage): the whole command line of a test program
+ * that takes no options: --help prints usage (on stdout) and exits 0; any
+ * other option or an operand gets one line on stderr and exit 2. */
+static inline void check_args(int argc, char **argv, const char *usage)
+{
+    static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c != 'h')
+            kit_bad_option(argc, argv);
+        fputs(usage, stdout);
+        exit(0);
+    }
+    kit_no_operands(argc, argv);
 }
 
 /* check_failed(): how many checks have failed so far (to skip dependent ones). */

@@ -200,18 +200,8 @@ static void time_tests(void)
 
 int main(int argc, char **argv)
 {
-    opterr = 0;
-    static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
-    int c;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (c == 'h') {
-            puts("usage: kit_test\nUnit tests of common/kit.h: PRNG sequences (incl. the book's hashmap\n"
-                 "runner counts), kit_parse_u64, error paths under NDEBUG, kit_metric, time.");
-            return 0;
-        }
-        kit_bad_option(argc, argv);
-    }
-    kit_no_operands(argc, argv);
+    check_args(argc, argv, "usage: kit_test\nUnit tests of common/kit.h: PRNG sequences (incl. the book's hashmap\n"
+                           "runner counts), kit_parse_u64, error paths under NDEBUG, kit_metric, time.\n");
     xorshift32_tests();
     xorshift128_tests();
     splitmix64_tests();

@@ -66,18 +66,9 @@ static const char *flat(const char *out)
 
 int main(int argc, char **argv)
 {
-    static const struct option lo[] = { { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
     static char out1[8192], out2[8192];
-    int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-        if (c != 'h')
-            kit_bad_option(argc, argv);
-        printf("usage: prop_test\n\nUnit tests of common/prop.h with properties whose answers are known\n"
-               "(no options; common/check.h lines).\n");
-        return 0;
-    }
-    kit_no_operands(argc, argv);
+    check_args(argc, argv, "usage: prop_test\n\nUnit tests of common/prop.h with properties whose answers are known\n"
+                           "(no options; common/check.h lines).\n");
     struct prop_opts o = prop_opts_default();
     o.seed = 7;     /* fixed: the checks below know what this seed does */
     o.tests = 250;

@@ -44,22 +44,13 @@ static void mismatch(char *buf, size_t len, size_t *used, const char *name, unsi
 
 int main(int argc, char **argv)
 {
-    static const struct option lo[] = { { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
     struct sip_key key = { 0x0706050403020100, 0x0f0e0d0c0b0a0908 };
     uint8_t msg[64];
     char bad24[400] = "", bad13[400] = "";
     size_t u24 = 0, u13 = 0;
-    int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-        if (c != 'h')
-            kit_bad_option(argc, argv);
-        printf("usage: siphash_test\n\nChecks siphash.h against the SipHash-2-4 paper's 64 test vectors and\n"
-               "pinned SipHash-1-3 vectors, and that u16 keys hash little-endian (no options;\n"
-               "common/check.h lines).\n");
-        return 0;
-    }
-    kit_no_operands(argc, argv);
+    check_args(argc, argv, "usage: siphash_test\n\nChecks siphash.h against the SipHash-2-4 paper's 64 test vectors and\n"
+                           "pinned SipHash-1-3 vectors, and that u16 keys hash little-endian (no options;\n"
+                           "common/check.h lines).\n");
     for (unsigned i = 0; i < 64; i++)
         msg[i] = (uint8_t)i;
     unsigned ok24 = 0, ok13 = 0, n13 = sizeof vec13 / sizeof *vec13;

@@ -145,18 +145,8 @@ static void run(enum window w, const char *name)
 
 int main(int argc, char **argv)
 {
-    static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
-    opterr = 0;
-    int o;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (o == 'h') {
-            puts("usage: semaphore_test\nA waiter destroys and frees the semaphore right after its wait returns, while the\n"
-                 "signaller is held (test hooks) inside qsem_signal: no access to the freed semaphore.");
-            return 0;
-        }
-        kit_bad_option(argc, argv);
-    }
-    kit_no_operands(argc, argv);
+    check_args(argc, argv, "usage: semaphore_test\nA waiter destroys and frees the semaphore right after its wait returns, while the\n"
+                           "signaller is held (test hooks) inside qsem_signal: no access to the freed semaphore.\n");
     msq_test_linked = on_linked;
     qsem_test_hook = on_qsem;
     run(LINKED, "linked (inside msq_enq, before the tail swing)");
